@@ -1,0 +1,32 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Shared settings of the vfio-cdev scripts: sourced, never run.
+#
+# Versions are pinned here and nowhere else.
+
+DPDK_DEB_VERSION=22.11.11-0+deb12u1
+DPDK_UPSTREAM_VERSION=${DPDK_DEB_VERSION%%-*}
+LINUX_SOURCE_PKG=linux-source-6.12
+
+REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CACHE_DIR=${VFIO_CDEV_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vfio-cdev}
+BUILD_DIR=${VFIO_CDEV_BUILD:-$REPO_DIR/build}
+
+# The DPDK build needs python3-pyelftools: use Debian's python, not a
+# pyenv one that may come first on PATH.
+export PATH=/usr/bin:/usr/sbin:/bin:/sbin:$PATH
+
+log() { printf '[vfio-cdev] %s\n' "$*" >&2; }
+die() { printf '[vfio-cdev] error: %s\n' "$*" >&2; exit 1; }
+
+# run_stage NAME CMD...: run a step and print how long it took.
+run_stage() {
+	local name=$1 start rc
+	shift
+	start=$(date +%s)
+	"$@"
+	rc=$?
+	log "stage '$name' took $(( $(date +%s) - start )) s (exit $rc)"
+	return $rc
+}
+
+dpdk_pristine_dir() { echo "$CACHE_DIR/dpdk-$DPDK_DEB_VERSION/dpdk-$DPDK_UPSTREAM_VERSION"; }
