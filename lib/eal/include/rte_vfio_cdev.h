@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The vfio-cdev authors
+ */
+
+#ifndef RTE_VFIO_CDEV_H
+#define RTE_VFIO_CDEV_H
+
+/**
+ * @file
+ * VFIO cdev mode of EAL (Linux only).
+ *
+ * In cdev mode, PCI devices bound to vfio-pci are opened through their
+ * device character node (/dev/vfio/devices/vfioN) and bound to an iommufd
+ * (/dev/iommu) instead of going through VFIO groups and the legacy
+ * container. The mode is chosen with the EAL option
+ * --vfio-mode=auto|group|cdev.
+ */
+
+#include <rte_compat.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** How EAL reaches devices bound to vfio-pci. */
+enum rte_vfio_mode {
+	/** cdev when /dev/iommu and /dev/vfio/devices exist, else group. */
+	RTE_VFIO_MODE_AUTO = 0,
+	/** VFIO groups and the legacy container (stock behaviour). */
+	RTE_VFIO_MODE_GROUP,
+	/** Device character nodes bound to iommufd. */
+	RTE_VFIO_MODE_CDEV,
+};
+
+/**
+ * @warning
+ * @b EXPERIMENTAL: this API may change without prior notice.
+ *
+ * Get the VFIO mode in effect.
+ *
+ * With --vfio-mode=auto (the default), the first call decides between
+ * group and cdev mode and logs the decision with its reason; later calls
+ * return the same answer.
+ *
+ * @return
+ *   RTE_VFIO_MODE_GROUP or RTE_VFIO_MODE_CDEV, never RTE_VFIO_MODE_AUTO.
+ */
+__rte_experimental
+enum rte_vfio_mode
+rte_vfio_mode_get(void);
+
+/**
+ * @warning
+ * @b EXPERIMENTAL: this API may change without prior notice.
+ *
+ * Get the name of a VFIO mode, as written in --vfio-mode.
+ *
+ * @param mode
+ *   A VFIO mode.
+ * @return
+ *   "auto", "group", "cdev", or "unknown" for an invalid value.
+ */
+__rte_experimental
+const char *
+rte_vfio_mode_name(enum rte_vfio_mode mode);
+
+/**
+ * @internal
+ * Directory that stands for /dev when looking up /dev/iommu and
+ * /dev/vfio/devices: the environment variable VFIO_CDEV_DEV_ROOT when set
+ * (for tests with a fake tree), else "/dev".
+ */
+__rte_internal
+const char *
+rte_vfio_cdev_dev_root(void);
+
+/**
+ * @internal
+ * Directory that stands for /sys when resolving a cdev to its device: the
+ * environment variable VFIO_CDEV_SYS_ROOT when set, else "/sys".
+ */
+__rte_internal
+const char *
+rte_vfio_cdev_sys_root(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RTE_VFIO_CDEV_H */
