@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The vfio-cdev authors
+ */
+
+/*
+ * --vfio-mode as users meet it: each value is given to a child EAL
+ * (dpdk-test started again), whose exit status and log are checked.
+ */
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_debug.h>
+#include <rte_vfio_cdev.h>
+
+#include "test.h"
+#include "process.h"
+#include "vfio_cdev_fake_tree.h"
+
+#define CHILD_ACTION "test_vfio_mode_flag"
+#define LOG_MAX 65536
+
+static struct fake_tree tree;
+static char child_log[LOG_MAX];
+
+/* Run a child EAL with args after the common ones; keep its log. */
+static int
+run_child(const char *mode_arg, bool no_pci)
+{
+	const char *argv[] = {
+		prgname, "--no-huge", "-m", "32", "--no-shconf",
+		"--file-prefix=vfio_cdev_mode", "--log-level=lib.eal:info",
+		mode_arg, no_pci ? "--no-pci" : "--log-level=bus.vfio_cdev:info",
+	};
+	int saved_out, saved_err, fd, status;
+	ssize_t n;
+
+	fd = open("/tmp", O_TMPFILE | O_RDWR, 0600);
+	if (fd < 0)
+		return -1;
+	fflush(stdout);
+	fflush(stderr);
+	saved_out = dup(STDOUT_FILENO);
+	saved_err = dup(STDERR_FILENO);
+	dup2(fd, STDOUT_FILENO);
+	dup2(fd, STDERR_FILENO);
+	status = process_dup(argv, RTE_DIM(argv), CHILD_ACTION);
+	fflush(stdout);
+	dup2(saved_out, STDOUT_FILENO);
+	dup2(saved_err, STDERR_FILENO);
+	close(saved_out);
+	close(saved_err);
+
+	n = pread(fd, child_log, sizeof(child_log) - 1, 0);
+	close(fd);
+	child_log[n > 0 ? n : 0] = '\0';
+	printf("--- child with %s: status %d ---\n%s--- end ---\n", mode_arg,
+		status, child_log);
+	return status;
+}
+
+static int
+expect_log(const char *text)
+{
+	TEST_ASSERT_NOT_NULL(strstr(child_log, text),
+		"child log lacks \"%s\"", text);
+	return TEST_SUCCESS;
+}
+
+static int
+expect_no_log(const char *text)
+{
+	TEST_ASSERT_NULL(strstr(child_log, text), "child log has \"%s\"", text);
+	return TEST_SUCCESS;
+}
+
+static int
+tree_setup(void)
+{
+	if (!fake_tree_can_mknod()) {
+		printf("fake device nodes need mknod (root): skipped\n");
+		return TEST_SKIPPED;
+	}
+	TEST_ASSERT_SUCCESS(fake_tree_create(&tree), "cannot create fake tree");
+	/* keep the PCI bus away from the host's devices */
+	setenv("SYSFS_PCI_DEVICES", tree.sys, 1);
+	return TEST_SUCCESS;
+}
+
+static void
+tree_teardown(void)
+{
+	unsetenv("SYSFS_PCI_DEVICES");
+	fake_tree_destroy(&tree);
+}
+
+static int
+test_invalid_values(void)
+{
+	static const char * const bad[] = {
+		"--vfio-mode=bogus", "--vfio-mode=", "--vfio-mode=CDEV",
+		"--vfio-mode=cdev,group", "--vfio-mode=groups",
+	};
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(bad); i++) {
+		TEST_ASSERT(run_child(bad[i], true) != 0, "%s was accepted",
+			bad[i]);
+		TEST_ASSERT_SUCCESS(expect_log("invalid mode, expected auto, group or cdev"),
+			"%s: no clear message", bad[i]);
+	}
+	return TEST_SUCCESS;
+}
+
+static int
+test_group(void)
+{
+	TEST_ASSERT_SUCCESS(fake_tree_add_iommu(&tree), "iommu");
+	TEST_ASSERT_SUCCESS(run_child("--vfio-mode=group", true),
+		"group mode failed");
+	return expect_log("VFIO mode: group (--vfio-mode=group)");
+}
+
+static int
+test_auto_without_iommufd(void)
+{
+	TEST_ASSERT_SUCCESS(fake_tree_add_devices_dir(&tree), "devices dir");
+	TEST_ASSERT_SUCCESS(run_child("--vfio-mode=auto", true),
+		"auto mode failed");
+	return expect_log("VFIO mode: group (auto: no ");
+}
+
+static int
+test_auto_without_cdevs(void)
+{
+	TEST_ASSERT_SUCCESS(fake_tree_add_iommu(&tree), "iommu");
+	TEST_ASSERT_SUCCESS(run_child("--vfio-mode=auto", true),
+		"auto mode failed");
+	TEST_ASSERT_SUCCESS(expect_log("VFIO mode: group (auto: no "),
+		"decision");
+	return expect_log("vfio/devices, no device bound to vfio-pci");
+}
+
+static int
+test_auto_picks_cdev(void)
+{
+	TEST_ASSERT_SUCCESS(fake_tree_add_iommu(&tree), "iommu");
+	TEST_ASSERT_SUCCESS(fake_tree_add_devices_dir(&tree), "devices dir");
+	TEST_ASSERT_SUCCESS(run_child("--vfio-mode=auto", true),
+		"auto mode failed");
+	return expect_log("VFIO mode: cdev (auto: ");
+}
+
+/* Without an option, auto is in effect. */
+static int
+test_default_is_auto(void)
+{
+	TEST_ASSERT_SUCCESS(fake_tree_add_iommu(&tree), "iommu");
+	TEST_ASSERT_SUCCESS(fake_tree_add_devices_dir(&tree), "devices dir");
+	TEST_ASSERT_SUCCESS(run_child("--log-level=lib.eal:info", true),
+		"default mode failed");
+	return expect_log("VFIO mode: cdev (auto: ");
+}
+
+static int
+test_cdev_without_iommufd(void)
+{
+	TEST_ASSERT_SUCCESS(fake_tree_add_devices_dir(&tree), "devices dir");
+	TEST_ASSERT(run_child("--vfio-mode=cdev", true) != 0,
+		"cdev mode without /dev/iommu must fail");
+	return expect_log("the kernel needs CONFIG_IOMMUFD");
+}
+
+/* cdev mode scans the cdevs; group mode leaves them alone. */
+static int
+test_cdev_scans_group_does_not(void)
+{
+	static const struct fake_pci nic = {
+		"0000:00:02.0", "0x8086", "0x10d3", "0x8086", "0x0000",
+		"0x020000", "-1"
+	};
+
+	TEST_ASSERT_SUCCESS(fake_tree_add_iommu(&tree), "iommu");
+	TEST_ASSERT_SUCCESS(fake_tree_add_device(&tree, 0, &nic, FAKE_NODE_OK),
+		"device");
+	TEST_ASSERT_SUCCESS(run_child("--vfio-mode=cdev", false),
+		"cdev mode failed");
+	TEST_ASSERT_SUCCESS(expect_log("VFIO mode: cdev (--vfio-mode=cdev)"),
+		"decision");
+	TEST_ASSERT_SUCCESS(expect_log("0000:00:02.0 (vfio0, 8086:10d3"),
+		"device not found in cdev mode");
+
+	TEST_ASSERT_SUCCESS(run_child("--vfio-mode=group", false),
+		"group mode failed");
+	return expect_no_log("(vfio0, 8086:10d3");
+}
+
+static int
+test_mode_names(void)
+{
+	TEST_ASSERT_SUCCESS(strcmp(rte_vfio_mode_name(RTE_VFIO_MODE_AUTO),
+		"auto"), "auto");
+	TEST_ASSERT_SUCCESS(strcmp(rte_vfio_mode_name(RTE_VFIO_MODE_GROUP),
+		"group"), "group");
+	TEST_ASSERT_SUCCESS(strcmp(rte_vfio_mode_name(RTE_VFIO_MODE_CDEV),
+		"cdev"), "cdev");
+	TEST_ASSERT_SUCCESS(strcmp(rte_vfio_mode_name(42), "unknown"),
+		"out of range");
+	TEST_ASSERT(rte_vfio_mode_get() != RTE_VFIO_MODE_AUTO,
+		"the mode in effect is never auto");
+	return TEST_SUCCESS;
+}
+
+static struct unit_test_suite vfio_cdev_mode_suite = {
+	.suite_name = "--vfio-mode",
+	.unit_test_cases = {
+		TEST_CASE(test_mode_names),
+		TEST_CASE(test_invalid_values),
+		TEST_CASE_ST(tree_setup, tree_teardown, test_group),
+		TEST_CASE_ST(tree_setup, tree_teardown,
+			test_auto_without_iommufd),
+		TEST_CASE_ST(tree_setup, tree_teardown, test_auto_without_cdevs),
+		TEST_CASE_ST(tree_setup, tree_teardown, test_auto_picks_cdev),
+		TEST_CASE_ST(tree_setup, tree_teardown, test_default_is_auto),
+		TEST_CASE_ST(tree_setup, tree_teardown,
+			test_cdev_without_iommufd),
+		TEST_CASE_ST(tree_setup, tree_teardown,
+			test_cdev_scans_group_does_not),
+		TEST_CASES_END()
+	}
+};
+
+static int
+test_vfio_cdev_mode(void)
+{
+	return unit_test_suite_runner(&vfio_cdev_mode_suite);
+}
+
+REGISTER_TEST_COMMAND(vfio_cdev_mode_autotest, test_vfio_cdev_mode);

@@ -1,0 +1,57 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Show that the host autotests can fail: build deliberately broken variants
+# of our code (one at a time, in the build tree only) and check that the
+# vfio-cdev suite fails on each. Restores and rebuilds the real code after.
+# Prints "mutant NAME: killed|SURVIVED" and exits non-zero if one survived.
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+SRC=$BUILD_DIR/dpdk
+MESON_DIR=$BUILD_DIR/meson
+
+# name | file | sed expression that breaks it
+MUTANTS='
+no-rdev-check|drivers/bus/vfio_cdev/vfio_cdev_scan.c|s/st.st_rdev != devt/0/
+follow-symlinks|drivers/bus/vfio_cdev/vfio_cdev_scan.c|s/if (lstat(node, &st)/if (stat(node, \&st)/
+no-chr-check|drivers/bus/vfio_cdev/vfio_cdev_scan.c|s/!S_ISCHR(st.st_mode)/0/
+no-hex-limit|drivers/bus/vfio_cdev/vfio_cdev_scan.c|s/ || \*val > max/ || (max \&\& 0)/
+lax-hex|drivers/bus/vfio_cdev/vfio_cdev_scan.c|s/strspn(s, "0123456789abcdefABCDEF") != strlen(s)/0/
+lax-devt|drivers/bus/vfio_cdev/vfio_cdev_scan.c|s/s\[n\] != .\\0./0/
+no-pci-devargs|drivers/bus/vfio_cdev/vfio_cdev_bus.c|s/RTE_EAL_DEVARGS_FOREACH("pci", da)/if (0) RTE_EAL_DEVARGS_FOREACH("pci", da)/
+no-alias-rename|drivers/bus/vfio_cdev/vfio_cdev_bus.c|s/strlcpy(da->name, dev->pci.name/if (0) strlcpy(da->name, dev->pci.name/
+auto-always-cdev|lib/eal/linux/eal_vfio_mode.c|s/return RTE_VFIO_MODE_GROUP;/return RTE_VFIO_MODE_CDEV;/
+accept-any-mode|lib/eal/linux/eal_vfio_mode.c|s/strcmp(arg, mode_names\[i\]) == 0/1/
+'
+
+restore() {
+	local f
+	for f in $(echo "$MUTANTS" | cut -d'|' -f2 | sort -u); do
+		cp "$REPO_DIR/$f" "$SRC/$f"
+	done
+	ninja -C "$MESON_DIR" > /dev/null
+}
+trap restore EXIT
+
+survivors=0
+while IFS='|' read -r name file expr; do
+	[ -n "$name" ] || continue
+	cp "$REPO_DIR/$file" "$SRC/$file"
+	sed -i "$expr" "$SRC/$file"
+	if cmp -s "$REPO_DIR/$file" "$SRC/$file"; then
+		log "mutant $name: the expression changed nothing"
+		survivors=$((survivors + 1))
+		continue
+	fi
+	ninja -C "$MESON_DIR" app/test/dpdk-test > /dev/null ||
+		die "mutant $name does not build"
+	if meson test -C "$MESON_DIR" --no-rebuild --suite vfio-cdev \
+			--logbase "mutant-$name" > /dev/null 2>&1; then
+		echo "mutant $name: SURVIVED"
+		survivors=$((survivors + 1))
+	else
+		echo "mutant $name: killed"
+	fi
+	cp "$REPO_DIR/$file" "$SRC/$file"
+done <<< "$MUTANTS"
+[ "$survivors" -eq 0 ]
