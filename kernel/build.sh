@@ -1,0 +1,102 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Build the test-bed kernel and print the path of its bzImage:
+#   Debian's linux-source-6.12 + patches/series
+#   tinyconfig + tiny-guest.config + vfio-cdev.config [+ variants/NAME.config]
+# No modules. The result is cached by a hash of the source package version,
+# the fragments, the patches and this script: a cache hit costs seconds.
+#
+# usage: kernel/build.sh [--variant cdev-only|compat]
+set -euo pipefail
+. "$(dirname "$0")/../scripts/common.sh"
+
+KDIR=$REPO_DIR/kernel
+variant=full
+while [ $# -gt 0 ]; do
+	case $1 in
+	--variant) variant=${2:?--variant needs a name}; shift 2 ;;
+	*) die "usage: kernel/build.sh [--variant NAME]" ;;
+	esac
+done
+
+fragments=("$KDIR/tiny-guest.config" "$KDIR/vfio-cdev.config")
+if [ "$variant" != full ]; then
+	[ -f "$KDIR/variants/$variant.config" ] ||
+		die "no kernel variant '$variant' (see kernel/variants/)"
+	fragments+=("$KDIR/variants/$variant.config")
+fi
+mapfile -t patches < <(grep -v '^\s*\(#\|$\)' "$KDIR/patches/series" || true)
+
+version=$(dpkg-query -W -f='${Version}' "$LINUX_SOURCE_PKG" 2>/dev/null) ||
+	die "$LINUX_SOURCE_PKG is not installed: run scripts/setup.sh"
+key=$({
+	echo "$LINUX_SOURCE_PKG $version $variant"
+	cat "${fragments[@]}" "$KDIR/patches/series" "$0"
+	for p in "${patches[@]}"; do cat "$KDIR/patches/$p"; done
+} | sha256sum | cut -c1-16)
+out=$CACHE_DIR/kernel/$variant-$key
+if [ -f "$out/bzImage" ]; then
+	echo "$out/bzImage"
+	exit 0
+fi
+
+# Debian's tarball, extracted once per package version.
+pristine=$CACHE_DIR/linux-source-$version
+if [ ! -f "$pristine/.complete" ]; then
+	log "extracting $LINUX_SOURCE_PKG $version"
+	rm -rf "$pristine"
+	mkdir -p "$pristine"
+	tar -C "$pristine" -xf "/usr/src/$LINUX_SOURCE_PKG.tar.xz"
+	touch "$pristine/.complete"
+fi
+
+# A hard-linked copy to patch: patch(1) replaces the files it changes,
+# leaving the pristine tree alone.
+work=$BUILD_DIR/kernel
+tree=$work/src
+obj=$work/obj-$variant
+klog=$work/build-$variant.log
+mkdir -p "$work" "$obj"
+rm -rf "$tree"
+cp -al "$pristine/$LINUX_SOURCE_PKG" "$tree"
+for p in "${patches[@]}"; do
+	patch -d "$tree" -p1 --quiet --forward < "$KDIR/patches/$p" ||
+		die "kernel patch $p does not apply to $LINUX_SOURCE_PKG $version"
+done
+
+kmake() {
+	make -C "$tree" O="$obj" CC="ccache gcc" HOSTCC="ccache gcc" \
+		KBUILD_BUILD_TIMESTAMP="vfio-cdev $key" \
+		KBUILD_BUILD_USER=vfio-cdev KBUILD_BUILD_HOST=testbed "$@"
+}
+export CCACHE_DIR=$CACHE_DIR/ccache-kernel CCACHE_DEPEND=1 CCACHE_MAXSIZE=2G
+
+log "configuring kernel ($variant), log in $klog"
+{
+	kmake tinyconfig
+	"$tree/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" \
+		"${fragments[@]}"
+	kmake olddefconfig
+} > "$klog" 2>&1 || die "kernel configuration failed, see $klog"
+
+# Every option the fragments ask for must survive olddefconfig.
+missing=$(cat "${fragments[@]}" |
+	sed -n 's/^\(CONFIG_[A-Z0-9_]*=.*\)$/\1/p; s/^# \(CONFIG_[A-Z0-9_]*\) is not set$/\1=n/p' |
+	while IFS== read -r opt val; do
+		if [ "$val" = n ]; then
+			grep -q "^$opt=" "$obj/.config" && echo "$opt=n"
+		else
+			grep -qx "$opt=$val" "$obj/.config" || echo "$opt=$val"
+		fi
+	done || true)
+[ -z "$missing" ] || die "kernel config lost: $(echo $missing) (dependencies unmet?)"
+
+log "building kernel ($variant) with $(nproc) jobs"
+kmake -j"$(nproc)" bzImage >> "$klog" 2>&1 || die "kernel build failed, see $klog"
+
+rm -rf "$out.tmp"
+mkdir -p "$out.tmp"
+cp "$obj/arch/x86/boot/bzImage" "$obj/.config" "$out.tmp/"
+rm -rf "$out"
+mv "$out.tmp" "$out"
+echo "$out/bzImage"
