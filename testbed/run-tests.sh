@@ -1,0 +1,59 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# The guest test suite: each testbed/tests/*.sh in its own guest boot, then
+# the runner's own checks (status passing, IOMMU fault detection).
+# Prints "guest-test NAME: pass|FAIL (N s)" per test; exits non-zero if
+# any failed. Needs the DPDK build (scripts/build.sh).
+#
+# usage: testbed/run-tests.sh [TEST-NAME...]
+set -uo pipefail
+. "$(dirname "$0")/../scripts/common.sh"
+cd "$REPO_DIR"
+
+failures=0
+
+# check NAME EXPECTED-STATUS RUN-ARGS...
+check() {
+	local name=$1 want=$2 start rc=0
+	shift 2
+	start=$(date +%s)
+	testbed/run.sh --name "$name" "$@" > "$BUILD_DIR/testbed/$name.out" 2>&1 || rc=$?
+	if [ "$rc" -eq "$want" ]; then
+		echo "guest-test $name: pass ($(( $(date +%s) - start )) s)"
+	else
+		echo "guest-test $name: FAIL, status $rc, expected $want ($(( $(date +%s) - start )) s)"
+		tail -40 "$BUILD_DIR/testbed/$name.out" | sed 's/^/    /'
+		failures=$((failures + 1))
+	fi
+	grep -E '^[a-z0-9-]+: port ' "$BUILD_DIR/testbed/$name.out" | sed 's/^/    /'
+}
+
+mkdir -p "$BUILD_DIR/testbed"
+tests=("$@")
+if [ ${#tests[@]} -eq 0 ]; then
+	for t in testbed/tests/*.sh; do
+		[ "${t##*/}" = lib.sh ] || tests+=("$(basename "$t" .sh)")
+	done
+	tests+=(runner-status runner-fault-fails runner-fault-expected runner-fault-missing)
+fi
+
+FAULT_LINE='DMAR: [DMA Read NO_PASID] Request device [00:02.0] fault addr 0x7f0000000000 [fault reason 0x06] PTE Read access is not set'
+for t in "${tests[@]}"; do
+	case $t in
+	runner-status)
+		check "$t" 7 -- sh -c 'exit 7' ;;
+	runner-fault-fails)
+		check "$t" 1 -- sh -c "echo '$FAULT_LINE' > /dev/kmsg" ;;
+	runner-fault-expected)
+		check "$t" 0 --expect-iommu-fault -- \
+			sh -c "echo '$FAULT_LINE' > /dev/kmsg" ;;
+	runner-fault-missing)
+		check "$t" 1 --expect-iommu-fault -- true ;;
+	*)
+		[ -x "testbed/tests/$t.sh" ] || die "no guest test $t"
+		# a test may ask for runner options on a "# testbed:" line
+		read -ra opts <<< "$(sed -n 's/^# testbed: //p' "testbed/tests/$t.sh")"
+		check "$t" 0 "${opts[@]}" -- "testbed/tests/$t.sh" ;;
+	esac
+done
+[ "$failures" -eq 0 ]

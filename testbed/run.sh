@@ -1,0 +1,106 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Run a command inside the QEMU test bed and return its exit status.
+#
+#   testbed/run.sh [options] -- COMMAND [ARG...]
+#
+# The guest: q35 under TCG, intel-iommu with interrupt remapping, 2 vCPUs,
+# 2 GiB, the test-bed kernel (kernel/build.sh), the host root shared
+# read-only and the build directory shared read-write at the same paths,
+# two e1000e (0000:00:02.0, 0000:00:03.0) and a modern virtio-net
+# (0000:00:04.0) on one hub, all bound to vfio-pci before COMMAND runs in
+# the current directory.
+#
+# Options:
+#   --variant NAME         kernel variant (kernel/variants/), default full
+#   --hugepages N          2 MiB hugepages to reserve (default 512)
+#   --expect-iommu-fault   COMMAND provokes an IOMMU fault: require one
+#   --timeout SECONDS      give up on the guest after this (default 900)
+#   --name NAME            name of the run directory (default: a new one)
+#
+# The console log, the guest dmesg and the status are kept in
+# build/testbed/runs/NAME/. An IOMMU (DMAR) fault in the guest fails the
+# run unless --expect-iommu-fault is given.
+set -euo pipefail
+. "$(dirname "$0")/../scripts/common.sh"
+
+variant=full
+hugepages=512
+expect_fault=0
+timeout_s=900
+name=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--variant) variant=$2; shift 2 ;;
+	--hugepages) hugepages=$2; shift 2 ;;
+	--expect-iommu-fault) expect_fault=1; shift ;;
+	--timeout) timeout_s=$2; shift 2 ;;
+	--name) name=$2; shift 2 ;;
+	--) shift; break ;;
+	*) die "usage: testbed/run.sh [options] -- COMMAND [ARG...]" ;;
+	esac
+done
+[ $# -gt 0 ] || die "usage: testbed/run.sh [options] -- COMMAND [ARG...]"
+
+kernel=$("$REPO_DIR/kernel/build.sh" --variant "$variant")
+mkdir -p "$BUILD_DIR/testbed/runs"
+BUILD_DIR=$(cd "$BUILD_DIR" && pwd)
+[ -n "$name" ] || name=$(date +%Y%m%d-%H%M%S)-$$
+run=$BUILD_DIR/testbed/runs/$name
+rm -rf "$run"
+mkdir -p "$run"
+
+# What the guest init runs: the command, where, and what to reserve.
+{
+	printf 'cd %q\n' "$PWD"
+	printf 'HUGEPAGES=%q\n' "$hugepages"
+	printf 'COMMAND=('
+	printf '%q ' "$@"
+	printf ')\n'
+} > "$run/command"
+
+# Lines the Intel and virtio IOMMU drivers log for a faulting DMA.
+FAULT_PATTERN='DMAR: \[(DMA Read|DMA Write|INTR-REMAP)|DMAR: DRHD: handling fault|virtio_iommu.*fault|iommu.*[Ff]ault (addr|reason)'
+
+start=$(date +%s)
+rc=0
+timeout --foreground "$timeout_s" qemu-system-x86_64 \
+	-accel tcg -M q35 -cpu max -m 2G -smp 2 \
+	-display none -vga none -monitor none -no-reboot \
+	-chardev stdio,id=con,signal=off,logfile="$run/console.log" \
+	-serial chardev:con \
+	-kernel "$kernel" \
+	-append "console=ttyS0 panic=-1 intel_iommu=on quiet root=hostroot rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=loose ro init=$REPO_DIR/testbed/init.sh VFIO_CDEV_RUN=$run VFIO_CDEV_BUILD=$BUILD_DIR" \
+	-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap \
+	-device intel-iommu,intremap=on,aw-bits=48,device-iotlb=on \
+	-device virtio-9p-pci,fsdev=root,mount_tag=hostroot,addr=0x5 \
+	-fsdev local,id=build,path="$BUILD_DIR",security_model=none,multidevs=remap \
+	-device virtio-9p-pci,fsdev=build,mount_tag=build,addr=0x6 \
+	-netdev hubport,hubid=0,id=h0 -device e1000e,netdev=h0,addr=0x2 \
+	-netdev hubport,hubid=0,id=h1 -device e1000e,netdev=h1,addr=0x3 \
+	-netdev hubport,hubid=0,id=h2 \
+	-device virtio-net-pci,disable-legacy=on,iommu_platform=on,ats=on,netdev=h2,addr=0x4 \
+	< /dev/null || rc=$?
+log "guest ran $(( $(date +%s) - start )) s; run directory $run"
+
+if [ "$rc" -eq 124 ]; then
+	log "the guest did not finish within $timeout_s s"
+	exit 124
+fi
+if [ ! -f "$run/status" ]; then
+	log "the guest stopped without a status (QEMU exit $rc); see $run/console.log"
+	exit 125
+fi
+status=$(cat "$run/status")
+
+if grep -Eq "$FAULT_PATTERN" "$run/dmesg"; then
+	if [ "$expect_fault" -eq 0 ]; then
+		log "IOMMU fault in the guest (see $run/dmesg):"
+		grep -E "$FAULT_PATTERN" "$run/dmesg" | head -5 >&2
+		[ "$status" -ne 0 ] || status=1
+	fi
+elif [ "$expect_fault" -eq 1 ]; then
+	log "an IOMMU fault was expected but the guest dmesg shows none"
+	[ "$status" -ne 0 ] || status=1
+fi
+exit "$status"
