@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Run every vfio-cdev test: build first (setup included), then the host
-# autotests (fake devfs/sysfs trees, no device needed).
+# Run every vfio-cdev test: build DPDK and the guest kernel first (setup
+# included), then the host autotests (fake devfs/sysfs trees, no device
+# needed), the mutation check, and the guest tests in the QEMU test bed.
 # Ends with one line "N passed, N failed"; exits non-zero on any failure.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
@@ -42,6 +43,7 @@ PY
 }
 
 run_stage build "$REPO_DIR/scripts/build.sh"
+run_stage kernel "$REPO_DIR/kernel/build.sh"
 run_stage host-tests run_suite vfio-cdev
 
 # each deliberately broken variant of our code must make the suite fail
@@ -53,6 +55,15 @@ mutants() {
 	failed=$((failed + $(grep -vc ': killed$' <<< "$out" || true)))
 }
 run_stage mutants mutants
+
+guest_tests() {
+	local out
+	out=$("$REPO_DIR/testbed/run-tests.sh") || true
+	echo "$out"
+	passed=$((passed + $(grep -c '^guest-test .*: pass' <<< "$out" || true)))
+	failed=$((failed + $(grep -c '^guest-test .*: FAIL' <<< "$out" || true)))
+}
+run_stage guest-tests guest_tests
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
