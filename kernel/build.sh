@@ -79,9 +79,11 @@ log "configuring kernel ($variant), log in $klog"
 	kmake olddefconfig
 } > "$klog" 2>&1 || die "kernel configuration failed, see $klog"
 
-# Every option the fragments ask for must survive olddefconfig.
+# Every option the fragments ask for (the last fragment naming it wins)
+# must survive olddefconfig.
 missing=$(cat "${fragments[@]}" |
 	sed -n 's/^\(CONFIG_[A-Z0-9_]*=.*\)$/\1/p; s/^# \(CONFIG_[A-Z0-9_]*\) is not set$/\1=n/p' |
+	awk -F= '{ want[$1] = $2 } END { for (o in want) print o "=" want[o] }' |
 	while IFS== read -r opt val; do
 		if [ "$val" = n ]; then
 			grep -q "^$opt=" "$obj/.config" && echo "$opt=n"

@@ -55,6 +55,10 @@ configure() {
 	echo "$wanted" > "$MESON_DIR/.vfio-cdev-options"
 }
 
+# meson compiles through ccache when it is installed; keep its cache with
+# the project's other caches.
+export CCACHE_DIR=${CCACHE_DIR:-$CACHE_DIR/ccache-dpdk}
+
 "$REPO_DIR/scripts/setup.sh"
 mkdir -p "$BUILD_DIR"
 run_stage stage-tree stage_tree
