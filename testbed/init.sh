@@ -13,7 +13,14 @@ mount -t tmpfs tmpfs /tmp
 mount -t tmpfs tmpfs /run
 mkdir -p /dev/hugepages
 mount -t hugetlbfs hugetlbfs /dev/hugepages
-mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 build "$VFIO_CDEV_BUILD"
+# the repository and the build directory at their host paths, which the
+# tmpfs mounts above may hide
+share() {
+	mkdir -p "$2" &&
+		mount -t 9p -o "trans=virtio,version=9p2000.L,msize=262144,$3" "$1" "$2"
+}
+share repo "$VFIO_CDEV_REPO" ro,cache=loose
+share build "$VFIO_CDEV_BUILD" rw
 
 poweroff_now() {
 	sync

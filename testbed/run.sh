@@ -5,8 +5,9 @@
 #   testbed/run.sh [options] -- COMMAND [ARG...]
 #
 # The guest: q35 under TCG, intel-iommu with interrupt remapping, 2 vCPUs,
-# 2 GiB, the test-bed kernel (kernel/build.sh), the host root shared
-# read-only and the build directory shared read-write at the same paths,
+# 2 GiB, the test-bed kernel (kernel/build.sh), the host root and this
+# repository shared read-only and the build directory read-write, at the
+# same paths as on the host (even under /tmp, which the guest overmounts),
 # two e1000e (0000:00:02.0, 0000:00:03.0) and a modern virtio-net
 # (0000:00:04.0) on one hub, all bound to vfio-pci before COMMAND runs in
 # the current directory.
@@ -70,12 +71,14 @@ timeout --foreground "$timeout_s" qemu-system-x86_64 \
 	-chardev stdio,id=con,signal=off,logfile="$run/console.log" \
 	-serial chardev:con \
 	-kernel "$kernel" \
-	-append "console=ttyS0 panic=-1 intel_iommu=on quiet root=hostroot rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=loose ro init=$REPO_DIR/testbed/init.sh VFIO_CDEV_RUN=$run VFIO_CDEV_BUILD=$BUILD_DIR" \
+	-append "console=ttyS0 panic=-1 intel_iommu=on quiet root=hostroot rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=loose ro init=$REPO_DIR/testbed/init.sh VFIO_CDEV_RUN=$run VFIO_CDEV_REPO=$REPO_DIR VFIO_CDEV_BUILD=$BUILD_DIR" \
 	-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap \
 	-device intel-iommu,intremap=on,aw-bits=48,device-iotlb=on \
 	-device virtio-9p-pci,fsdev=root,mount_tag=hostroot,addr=0x5 \
 	-fsdev local,id=build,path="$BUILD_DIR",security_model=none,multidevs=remap \
 	-device virtio-9p-pci,fsdev=build,mount_tag=build,addr=0x6 \
+	-fsdev local,id=repo,path="$REPO_DIR",security_model=none,readonly=on,multidevs=remap \
+	-device virtio-9p-pci,fsdev=repo,mount_tag=repo,addr=0x7 \
 	-netdev hubport,hubid=0,id=h0 -device e1000e,netdev=h0,addr=0x2 \
 	-netdev hubport,hubid=0,id=h1 -device e1000e,netdev=h1,addr=0x3 \
 	-netdev hubport,hubid=0,id=h2 \
