@@ -16,6 +16,8 @@
  * --vfio-mode=auto|group|cdev.
  */
 
+#include <stdint.h>
+
 #include <rte_compat.h>
 
 #ifdef __cplusplus
@@ -82,6 +84,78 @@ rte_vfio_cdev_dev_root(void);
 __rte_internal
 const char *
 rte_vfio_cdev_sys_root(void);
+
+/**
+ * @internal
+ * The process's iommufd (cdev mode, primary process), or -1 with
+ * rte_errno ENODEV when there is none.
+ */
+__rte_internal
+int
+rte_vfio_cdev_iommufd(void);
+
+/**
+ * @internal
+ * ID of the process's IOAS in its iommufd.
+ */
+__rte_internal
+uint32_t
+rte_vfio_cdev_ioas_id(void);
+
+/**
+ * @internal
+ * Make the IOAS hold all of DPDK's memory and follow it from now on:
+ * called once the first device is attached and the IOVA ranges are read
+ * (rte_vfio_cdev_iova_ranges_update()). Idempotent.
+ *
+ * @return
+ *   0, or -1 with rte_errno set and the reason logged; the IOAS is left
+ *   empty then.
+ */
+__rte_internal
+int
+rte_vfio_cdev_dma_prepare(void);
+
+/**
+ * @internal
+ * Read again the IOVA ranges the IOAS allows: attaching or detaching a
+ * device changes them.
+ */
+__rte_internal
+int
+rte_vfio_cdev_iova_ranges_update(void);
+
+/**
+ * @internal
+ * Map [va, va + len) at iova in the IOAS, readable and writable by DMA.
+ * An IOVA range outside the ranges the IOAS allows is refused (ERANGE).
+ *
+ * @return
+ *   0, or -1 with rte_errno set and the reason logged.
+ */
+__rte_internal
+int
+rte_vfio_cdev_dma_map(uint64_t va, uint64_t iova, uint64_t len);
+
+/**
+ * @internal
+ * Unmap the mapping(s) that [iova, iova + len) covers entirely; the
+ * kernel refuses to cut a mapping in two.
+ *
+ * @return
+ *   0, or -1 with rte_errno set and the reason logged.
+ */
+__rte_internal
+int
+rte_vfio_cdev_dma_unmap(uint64_t iova, uint64_t len);
+
+/**
+ * @internal
+ * Number of mappings in the IOAS and the bytes they cover.
+ */
+__rte_internal
+void
+rte_vfio_cdev_dma_stats(uint64_t *nb_maps, uint64_t *mapped_len);
 
 #ifdef __cplusplus
 }

@@ -3,6 +3,7 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,9 +11,11 @@
 #include <unistd.h>
 
 #include <rte_common.h>
+#include <rte_eal.h>
 #include <rte_log.h>
 #include <rte_vfio_cdev.h>
 
+#include "eal_iommufd.h"
 #include "eal_vfio_mode.h"
 
 /* What --vfio-mode asked for, and what it resolved to (AUTO: not yet). */
@@ -77,12 +80,15 @@ stat_under_dev(const char *rel, struct stat *st, char *path, size_t len)
 	return stat(path, st);
 }
 
-/* Auto mode: cdev when the kernel exposes both iommufd and device cdevs. */
+/* Auto mode: cdev when the kernel exposes both iommufd and device cdevs,
+ * and this process may use iommufd.
+ */
 static enum rte_vfio_mode
 decide_auto(char *reason, size_t len)
 {
 	char iommu[PATH_MAX], devices[PATH_MAX];
 	struct stat st;
+	int fd;
 
 	if (stat_under_dev("iommu", &st, iommu, sizeof(iommu)) < 0 ||
 			!S_ISCHR(st.st_mode)) {
@@ -97,6 +103,13 @@ decide_auto(char *reason, size_t len)
 			devices);
 		return RTE_VFIO_MODE_GROUP;
 	}
+	fd = open(iommu, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(reason, len, "auto: cannot open %s: %s", iommu,
+			strerror(errno));
+		return RTE_VFIO_MODE_GROUP;
+	}
+	close(fd);
 	snprintf(reason, len, "auto: %s and %s present", iommu, devices);
 	return RTE_VFIO_MODE_CDEV;
 }
@@ -137,10 +150,9 @@ eal_vfio_cdev_enable(void)
 			path);
 		return -1;
 	}
-	if (access(path, R_OK | W_OK) < 0) {
-		RTE_LOG(ERR, EAL, "VFIO cdev mode: %s: %s; run as root or grant access to it with a udev rule\n",
-			path, strerror(errno));
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
+		RTE_LOG(ERR, EAL, "VFIO cdev mode: secondary processes are not supported; use --vfio-mode=group for multi-process applications\n");
 		return -1;
 	}
-	return 0;
+	return eal_iommufd_open(path);
 }

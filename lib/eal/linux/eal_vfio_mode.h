@@ -13,7 +13,8 @@
 int eal_vfio_mode_parse(const char *arg);
 
 /* Called instead of opening the legacy container when cdev mode is in
- * effect: checks that /dev/iommu can be used. -1 with a logged reason.
+ * effect: opens /dev/iommu and allocates the IOAS. -1 with a logged
+ * reason.
  */
 int eal_vfio_cdev_enable(void);
 

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The vfio-cdev authors
+ */
+
+#ifndef EAL_IOMMUFD_UAPI_H
+#define EAL_IOMMUFD_UAPI_H
+
+/*
+ * The iommufd uAPI (Linux 6.2+, include/uapi/linux/iommufd.h) as far as
+ * EAL uses it. Debian 12's linux-libc-dev (6.1) predates it, so the ioctl
+ * numbers and structure layouts are stated here.
+ */
+
+#include <linux/types.h>
+#include <sys/ioctl.h>
+
+#define IOMMUFD_TYPE (';')
+
+#ifndef IOMMU_IOAS_ALLOC
+struct iommu_destroy {
+	__u32 size;
+	__u32 id;
+};
+#define IOMMU_DESTROY _IO(IOMMUFD_TYPE, 0x80)
+
+struct iommu_ioas_alloc {
+	__u32 size;
+	__u32 flags;
+	__u32 out_ioas_id;
+};
+#define IOMMU_IOAS_ALLOC _IO(IOMMUFD_TYPE, 0x81)
+
+struct iommu_iova_range {
+	__aligned_u64 start;
+	__aligned_u64 last;	/* inclusive */
+};
+
+struct iommu_ioas_iova_ranges {
+	__u32 size;
+	__u32 ioas_id;
+	__u32 num_iovas;
+	__u32 __reserved;
+	__aligned_u64 allowed_iovas;
+	__aligned_u64 out_iova_alignment;
+};
+#define IOMMU_IOAS_IOVA_RANGES _IO(IOMMUFD_TYPE, 0x84)
+
+#define IOMMU_IOAS_MAP_FIXED_IOVA (1 << 0)
+#define IOMMU_IOAS_MAP_WRITEABLE (1 << 1)
+#define IOMMU_IOAS_MAP_READABLE (1 << 2)
+
+struct iommu_ioas_map {
+	__u32 size;
+	__u32 flags;
+	__u32 ioas_id;
+	__u32 __reserved;
+	__aligned_u64 user_va;
+	__aligned_u64 length;
+	__aligned_u64 iova;
+};
+#define IOMMU_IOAS_MAP _IO(IOMMUFD_TYPE, 0x85)
+
+struct iommu_ioas_unmap {
+	__u32 size;
+	__u32 ioas_id;
+	__aligned_u64 iova;
+	__aligned_u64 length;
+};
+#define IOMMU_IOAS_UNMAP _IO(IOMMUFD_TYPE, 0x86)
+#endif /* IOMMU_IOAS_ALLOC */
+
+#endif /* EAL_IOMMUFD_UAPI_H */
