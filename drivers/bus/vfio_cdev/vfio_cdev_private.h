@@ -6,6 +6,7 @@
 #define VFIO_CDEV_PRIVATE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include <bus_driver.h>
@@ -24,9 +25,32 @@ extern int vfio_cdev_logtype;
 /* Longest cdev name kept: "vfio" and a decimal minor number. */
 #define VFIO_CDEV_NAME_LEN 32
 
-/* Where a device is in its life cycle. */
+/* Log about one device: "0000:00:02.0 (vfio0): ..." */
+#define VFIO_CDEV_DEV_LOG(level, dev, fmt, ...) \
+	VFIO_CDEV_LOG(level, "%s (%s): " fmt, (dev)->pci.name, \
+		(dev)->cdev_name, ## __VA_ARGS__)
+
+/*
+ * Where a device is in its life cycle. Each step is undone in reverse
+ * order, on failure as on removal.
+ */
 enum vfio_cdev_state {
 	VFIO_CDEV_SCANNED,	/* identity read from sysfs, node checked */
+	VFIO_CDEV_OPENED,	/* node open, fstat matches sysfs */
+	VFIO_CDEV_BOUND,	/* VFIO_DEVICE_BIND_IOMMUFD done */
+	VFIO_CDEV_ATTACHED,	/* attached to the process's IOAS */
+	VFIO_CDEV_MAPPED,	/* BARs mapped, interrupts set up, DMA on */
+	VFIO_CDEV_PROBED,	/* a PCI driver took it */
+};
+
+/* Regions of a vfio-pci device: BAR0-5, ROM, config space, VGA. */
+#define VFIO_CDEV_NB_REGIONS 9
+#define VFIO_CDEV_CONFIG_REGION 7
+
+struct vfio_cdev_region {
+	uint64_t offset;	/* in the device fd */
+	uint64_t size;
+	uint32_t flags;		/* VFIO_REGION_INFO_FLAG_* */
 };
 
 /*
@@ -40,9 +64,17 @@ struct vfio_cdev_device {
 	char cdev_name[VFIO_CDEV_NAME_LEN];	/* "vfioN" */
 	dev_t devt;				/* what sysfs says the node is */
 	enum vfio_cdev_state state;
+	int fd;					/* device fd once opened */
+	uint32_t devid;				/* iommufd's ID once bound */
+	uint32_t dev_flags;			/* VFIO_DEVICE_FLAGS_* */
+	struct vfio_cdev_region regions[VFIO_CDEV_NB_REGIONS];
 };
 
 RTE_TAILQ_HEAD(vfio_cdev_device_list, vfio_cdev_device);
+
+/* From the generic device (rte_device) to ours. */
+#define VFIO_CDEV_DEV(rdev) \
+	container_of(rdev, struct vfio_cdev_device, pci.device)
 
 struct vfio_cdev_bus {
 	struct rte_bus bus;
@@ -72,17 +104,63 @@ int vfio_cdev_identify(const char *name, struct vfio_cdev_device *dev);
  */
 int vfio_cdev_scan_devices(void);
 
+/* vfio_cdev_device.c: from SCANNED to MAPPED and back. */
+
+/* Open, bind, attach, map and set the device up for a driver. On failure
+ * everything done is undone and the device is SCANNED again.
+ */
+int vfio_cdev_device_setup(struct vfio_cdev_device *dev);
+
+/* Undo every step done, down to SCANNED. */
+void vfio_cdev_device_teardown(struct vfio_cdev_device *dev);
+
+/* mmap the BARs the kernel lets be mapped (sparse areas honoured). */
+int vfio_cdev_map_bars(struct vfio_cdev_device *dev);
+void vfio_cdev_unmap_bars(struct vfio_cdev_device *dev);
+
+/* Config space through the device fd; bytes done, or -1. */
+int vfio_cdev_config_read(const struct vfio_cdev_device *dev, void *buf,
+	size_t len, off_t offset);
+int vfio_cdev_config_write(const struct vfio_cdev_device *dev,
+	const void *buf, size_t len, off_t offset);
+
+/* vfio_cdev_intr.c: the device's interrupt handle. */
+
+/* MSI-X, else MSI, else INTx (or what --vfio-intr asks): an eventfd and
+ * the device fd in a new interrupt handle, interrupts not enabled.
+ */
+int vfio_cdev_intr_setup(struct vfio_cdev_device *dev);
+void vfio_cdev_intr_teardown(struct vfio_cdev_device *dev);
+
 /* vfio_cdev_bus.c: the device list. */
 
-/* True if a device with this cdev name is on the bus already. */
-bool vfio_cdev_known(const char *cdev_name);
+/* True in cdev mode for the PCI address of a device that has a VFIO cdev:
+ * such names are parsed by this bus, not by the PCI bus.
+ */
+bool vfio_cdev_claims(const char *name);
+
+/* The device with this cdev name, if it is on the bus already. */
+struct vfio_cdev_device *vfio_cdev_find_by_cdev(const char *cdev_name);
+
+/* Look up the device's -a/-b devargs again (a rescan after hotplug). */
+void vfio_cdev_update_devargs(struct vfio_cdev_device *dev);
 
 /* Name the device, apply -a/-b, and put it on the bus (sorted by PCI
  * address) or free it.
  */
 void vfio_cdev_add_device(struct vfio_cdev_device *dev);
 
-/* Free the scanned devices that no driver has taken. */
+/* Take the device off the list (the caller frees it). */
+void vfio_cdev_remove_from_list(struct vfio_cdev_device *dev);
+
+/* Tear down and free every device on the list. */
 void vfio_cdev_free_devices(void);
+
+/* vfio_cdev_probe.c: PCI drivers on cdev devices. */
+
+int vfio_cdev_bus_probe(void);
+int vfio_cdev_plug(struct rte_device *rdev);
+int vfio_cdev_unplug(struct rte_device *rdev);
+int vfio_cdev_bus_cleanup(void);
 
 #endif /* VFIO_CDEV_PRIVATE_H */

@@ -316,14 +316,19 @@ vfio_cdev_scan_devices(void)
 		return -1;
 	}
 	while ((e = readdir(d)) != NULL) {
-		if (!vfio_cdev_name_valid(e->d_name) ||
-				vfio_cdev_known(e->d_name))
+		if (!vfio_cdev_name_valid(e->d_name))
 			continue;
+		dev = vfio_cdev_find_by_cdev(e->d_name);
+		if (dev != NULL) {
+			vfio_cdev_update_devargs(dev);
+			continue;
+		}
 		dev = calloc(1, sizeof(*dev));
 		if (dev == NULL) {
 			VFIO_CDEV_LOG(ERR, "%s: out of memory", e->d_name);
 			break;
 		}
+		dev->fd = -1;
 		if (vfio_cdev_identify(e->d_name, dev) < 0) {
 			free(dev);
 			continue;

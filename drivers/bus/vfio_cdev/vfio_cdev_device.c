@@ -1,0 +1,467 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The vfio-cdev authors
+ */
+
+/*
+ * A device's life cycle up to the point a PCI driver can use it:
+ * open the cdev, bind it to the process's iommufd, attach it to the IOAS,
+ * read its regions, map its BARs, set up interrupts, enable DMA. Each step
+ * is undone in reverse order, on failure as on removal.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <rte_common.h>
+#include <rte_eal_paging.h>
+#include <rte_errno.h>
+#include <rte_pci.h>
+#include <rte_vfio_cdev.h>
+
+#include "vfio_cdev_private.h"
+#include "vfio_cdev_uapi.h"
+
+#define PCI_COMMAND_OFFSET 0x04
+#define PCI_COMMAND_MEMORY_BIT 0x2
+#define PCI_COMMAND_MASTER_BIT 0x4
+
+static void
+node_path(const struct vfio_cdev_device *dev, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/vfio/devices/%s", rte_vfio_cdev_dev_root(),
+		dev->cdev_name);
+}
+
+/* "group 5" for messages about a device held through its group. */
+static void
+group_name(const struct vfio_cdev_device *dev, char *buf, size_t len)
+{
+	char path[PATH_MAX], target[PATH_MAX];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/bus/pci/devices/%s/iommu_group",
+		rte_vfio_cdev_sys_root(), dev->pci.name);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0) {
+		snprintf(buf, len, "its VFIO group");
+		return;
+	}
+	target[n] = '\0';
+	snprintf(buf, len, "/dev/vfio/%s", basename(target));
+}
+
+static int
+open_node(struct vfio_cdev_device *dev)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	int fd;
+
+	node_path(dev, path, sizeof(path));
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		int err = errno;
+
+		if (err == EACCES || err == EPERM)
+			VFIO_CDEV_DEV_LOG(ERR, dev, "open %s: %s; run as root, or let the user open %s and /dev/iommu (udev rule, e.g. GROUP=\"vfio\" MODE=\"0660\")",
+				path, strerror(err), path);
+		else if (err == EBUSY)
+			VFIO_CDEV_DEV_LOG(ERR, dev, "open %s: %s; another process has the device open: stop it or leave the device out (-b %s)",
+				path, strerror(err), dev->pci.name);
+		else
+			VFIO_CDEV_DEV_LOG(ERR, dev, "open %s: %s", path,
+				strerror(err));
+		return -err;
+	}
+	/* the node opened is the one sysfs names: no check-then-open race */
+	if (fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode) ||
+			st.st_rdev != dev->devt) {
+		VFIO_CDEV_DEV_LOG(ERR, dev, "open %s: the node opened is not character device %u:%u that sysfs names; refusing it",
+			path, major(dev->devt), minor(dev->devt));
+		close(fd);
+		return -ENODEV;
+	}
+	dev->fd = fd;
+	dev->state = VFIO_CDEV_OPENED;
+	return 0;
+}
+
+static int
+bind_iommufd(struct vfio_cdev_device *dev)
+{
+	struct vfio_device_bind_iommufd bind = {
+		.argsz = sizeof(bind),
+		.iommufd = rte_vfio_cdev_iommufd(),
+	};
+	char group[PATH_MAX];
+	int err;
+
+	if (bind.iommufd < 0) {
+		VFIO_CDEV_DEV_LOG(ERR, dev, "bind: no iommufd in this process (cdev mode not enabled)");
+		return -ENODEV;
+	}
+	if (ioctl(dev->fd, VFIO_DEVICE_BIND_IOMMUFD, &bind) == 0) {
+		dev->devid = bind.out_devid;
+		dev->state = VFIO_CDEV_BOUND;
+		return 0;
+	}
+	err = errno;
+	switch (err) {
+	case EBUSY:
+		group_name(dev, group, sizeof(group));
+		VFIO_CDEV_DEV_LOG(ERR, dev, "VFIO_DEVICE_BIND_IOMMUFD: %s; the device is in use through %s or bound by another process: stop that process or leave the device out (-b %s)",
+			strerror(err), group, dev->pci.name);
+		break;
+	case EPERM:
+		VFIO_CDEV_DEV_LOG(ERR, dev, "VFIO_DEVICE_BIND_IOMMUFD: %s; the IOMMU lacks interrupt remapping: enable it (QEMU: intel-iommu,intremap=on) or allow unsafe interrupts (iommufd.allow_unsafe_interrupts=1)",
+			strerror(err));
+		break;
+	default:
+		VFIO_CDEV_DEV_LOG(ERR, dev, "VFIO_DEVICE_BIND_IOMMUFD: %s",
+			strerror(err));
+	}
+	return -err;
+}
+
+static int
+attach_ioas(struct vfio_cdev_device *dev)
+{
+	struct vfio_device_attach_iommufd_pt attach = {
+		.argsz = sizeof(attach),
+		.pt_id = rte_vfio_cdev_ioas_id(),
+	};
+	int err;
+
+	if (ioctl(dev->fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach) < 0) {
+		err = errno;
+		VFIO_CDEV_DEV_LOG(ERR, dev, "VFIO_DEVICE_ATTACH_IOMMUFD_PT to IOAS %u: %s%s",
+			rte_vfio_cdev_ioas_id(), strerror(err),
+			err == EADDRINUSE || err == EINVAL ?
+			"; memory already mapped overlaps the device's reserved IOVA regions" : "");
+		return -err;
+	}
+	dev->state = VFIO_CDEV_ATTACHED;
+
+	/* the device's reserved regions narrow what the IOAS allows */
+	if (rte_vfio_cdev_iova_ranges_update() < 0 ||
+			rte_vfio_cdev_dma_prepare() < 0) {
+		VFIO_CDEV_DEV_LOG(ERR, dev, "cannot map DPDK memory for DMA (see above)");
+		return -rte_errno;
+	}
+	return 0;
+}
+
+static void
+detach_ioas(struct vfio_cdev_device *dev)
+{
+	struct vfio_device_detach_iommufd_pt detach = {
+		.argsz = sizeof(detach),
+	};
+
+	if (ioctl(dev->fd, VFIO_DEVICE_DETACH_IOMMUFD_PT, &detach) < 0)
+		VFIO_CDEV_DEV_LOG(WARNING, dev, "VFIO_DEVICE_DETACH_IOMMUFD_PT: %s",
+			strerror(errno));
+	else
+		rte_vfio_cdev_iova_ranges_update();
+}
+
+/* Region info with its capability chain; free() the result. */
+static struct vfio_region_info *
+region_info(const struct vfio_cdev_device *dev, unsigned int index)
+{
+	struct vfio_region_info *info;
+	size_t argsz = sizeof(*info);
+
+	for (;;) {
+		info = calloc(1, argsz);
+		if (info == NULL)
+			return NULL;
+		info->argsz = argsz;
+		info->index = index;
+		if (ioctl(dev->fd, VFIO_DEVICE_GET_REGION_INFO, info) < 0) {
+			free(info);
+			return NULL;
+		}
+		if (info->argsz <= argsz)
+			return info;
+		argsz = info->argsz;
+		free(info);
+	}
+}
+
+static const struct vfio_info_cap_header *
+region_cap(const struct vfio_region_info *info, uint16_t id)
+{
+	const struct vfio_info_cap_header *h;
+	uint32_t off;
+
+	if (!(info->flags & VFIO_REGION_INFO_FLAG_CAPS))
+		return NULL;
+	for (off = info->cap_offset; off != 0; off = h->next) {
+		if (off + sizeof(*h) > info->argsz)
+			return NULL;
+		h = RTE_PTR_ADD(info, off);
+		if (h->id == id)
+			return h;
+	}
+	return NULL;
+}
+
+static int
+read_device_info(struct vfio_cdev_device *dev)
+{
+	struct vfio_device_info info = { .argsz = sizeof(info) };
+	struct vfio_region_info *r;
+	unsigned int i;
+
+	if (ioctl(dev->fd, VFIO_DEVICE_GET_INFO, &info) < 0) {
+		VFIO_CDEV_DEV_LOG(ERR, dev, "VFIO_DEVICE_GET_INFO: %s",
+			strerror(errno));
+		return -errno;
+	}
+	if (!(info.flags & VFIO_DEVICE_FLAGS_PCI) ||
+			info.num_regions <= VFIO_CDEV_CONFIG_REGION) {
+		VFIO_CDEV_DEV_LOG(ERR, dev, "not a vfio-pci device (flags %#x, %u regions)",
+			info.flags, info.num_regions);
+		return -ENODEV;
+	}
+	dev->dev_flags = info.flags;
+
+	for (i = 0; i < VFIO_CDEV_NB_REGIONS && i < info.num_regions; i++) {
+		r = region_info(dev, i);
+		if (r == NULL) {
+			/* VGA region of a non-VGA device: EINVAL, no region */
+			if (errno == EINVAL)
+				continue;
+			VFIO_CDEV_DEV_LOG(ERR, dev, "VFIO_DEVICE_GET_REGION_INFO %u: %s",
+				i, strerror(errno));
+			return -errno;
+		}
+		dev->regions[i].offset = r->offset;
+		dev->regions[i].size = r->size;
+		dev->regions[i].flags = r->flags;
+		free(r);
+	}
+	if (dev->regions[VFIO_CDEV_CONFIG_REGION].size == 0) {
+		VFIO_CDEV_DEV_LOG(ERR, dev, "no config space region");
+		return -ENODEV;
+	}
+	return 0;
+}
+
+int
+vfio_cdev_config_read(const struct vfio_cdev_device *dev, void *buf,
+		size_t len, off_t offset)
+{
+	return pread(dev->fd, buf, len,
+		dev->regions[VFIO_CDEV_CONFIG_REGION].offset + offset);
+}
+
+int
+vfio_cdev_config_write(const struct vfio_cdev_device *dev, const void *buf,
+		size_t len, off_t offset)
+{
+	return pwrite(dev->fd, buf, len,
+		dev->regions[VFIO_CDEV_CONFIG_REGION].offset + offset);
+}
+
+/* Set or clear bits of the PCI command register. */
+static int
+update_command(struct vfio_cdev_device *dev, uint16_t set, uint16_t clear)
+{
+	uint16_t cmd;
+
+	if (vfio_cdev_config_read(dev, &cmd, sizeof(cmd),
+			PCI_COMMAND_OFFSET) != sizeof(cmd))
+		goto fail;
+	cmd = (cmd | set) & ~clear;
+	if (vfio_cdev_config_write(dev, &cmd, sizeof(cmd),
+			PCI_COMMAND_OFFSET) != sizeof(cmd))
+		goto fail;
+	return 0;
+fail:
+	VFIO_CDEV_DEV_LOG(ERR, dev, "PCI command register: %s", strerror(errno));
+	return -EIO;
+}
+
+/* mmap the parts of BAR i the kernel says are mappable. */
+static int
+map_bar(struct vfio_cdev_device *dev, unsigned int i)
+{
+	const struct vfio_region_info_cap_sparse_mmap *sparse = NULL;
+	const struct vfio_cdev_region *reg = &dev->regions[i];
+	struct vfio_region_sparse_mmap_area whole = { 0, reg->size };
+	const struct vfio_region_sparse_mmap_area *areas = &whole;
+	struct vfio_region_info *info = NULL;
+	uint32_t nb_areas = 1, a;
+	void *base, *p;
+
+	if (reg->size == 0 || !(reg->flags & VFIO_REGION_INFO_FLAG_MMAP))
+		return 0;	/* I/O port BAR or not mappable: fd access */
+
+	info = region_info(dev, i);
+	if (info != NULL)
+		sparse = (const void *)region_cap(info,
+			VFIO_REGION_INFO_CAP_SPARSE_MMAP);
+	if (sparse != NULL) {
+		areas = sparse->areas;
+		nb_areas = sparse->nr_areas;
+	}
+
+	/* reserve the whole BAR, then map the mappable areas into it */
+	base = mmap(NULL, reg->size, PROT_NONE,
+		MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (base == MAP_FAILED)
+		goto fail;
+	for (a = 0; a < nb_areas; a++) {
+		if (areas[a].size == 0)
+			continue;
+		if (areas[a].offset + areas[a].size > reg->size) {
+			errno = EINVAL;
+			goto fail_unmap;
+		}
+		p = mmap(RTE_PTR_ADD(base, areas[a].offset), areas[a].size,
+			PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+			dev->fd, reg->offset + areas[a].offset);
+		if (p == MAP_FAILED)
+			goto fail_unmap;
+	}
+	free(info);
+	dev->pci.mem_resource[i].addr = base;
+	dev->pci.mem_resource[i].len = reg->size;
+	return 0;
+
+fail_unmap:
+	munmap(base, reg->size);
+fail:
+	VFIO_CDEV_DEV_LOG(ERR, dev, "mmap BAR%u (%" PRIu64 " bytes): %s", i,
+		reg->size, strerror(errno));
+	free(info);
+	return -errno;
+}
+
+void
+vfio_cdev_unmap_bars(struct vfio_cdev_device *dev)
+{
+	unsigned int i;
+
+	for (i = 0; i < PCI_MAX_RESOURCE; i++) {
+		if (dev->pci.mem_resource[i].addr == NULL)
+			continue;
+		munmap(dev->pci.mem_resource[i].addr,
+			dev->pci.mem_resource[i].len);
+		dev->pci.mem_resource[i].addr = NULL;
+	}
+}
+
+int
+vfio_cdev_map_bars(struct vfio_cdev_device *dev)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < PCI_MAX_RESOURCE; i++) {
+		if (dev->pci.mem_resource[i].addr != NULL)
+			continue;
+		ret = map_bar(dev, i);
+		if (ret < 0) {
+			vfio_cdev_unmap_bars(dev);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/* BARs, interrupts, memory decoding and bus mastering, reset. */
+static int
+enable_device(struct vfio_cdev_device *dev)
+{
+	int ret;
+
+	ret = read_device_info(dev);
+	if (ret < 0)
+		return ret;
+	ret = vfio_cdev_intr_setup(dev);
+	if (ret < 0)
+		return ret;
+	ret = update_command(dev, PCI_COMMAND_MEMORY_BIT | PCI_COMMAND_MASTER_BIT, 0);
+	if (ret < 0)
+		goto fail_intr;
+	/* vfio-pci saves and restores config space around the reset */
+	if ((dev->dev_flags & VFIO_DEVICE_FLAGS_RESET) &&
+			ioctl(dev->fd, VFIO_DEVICE_RESET) < 0 && errno != EINVAL) {
+		ret = -errno;
+		VFIO_CDEV_DEV_LOG(ERR, dev, "VFIO_DEVICE_RESET: %s", strerror(errno));
+		goto fail_master;
+	}
+	ret = vfio_cdev_map_bars(dev);
+	if (ret < 0)
+		goto fail_master;
+	dev->state = VFIO_CDEV_MAPPED;
+	return 0;
+
+fail_master:
+	update_command(dev, 0, PCI_COMMAND_MASTER_BIT);
+fail_intr:
+	vfio_cdev_intr_teardown(dev);
+	return ret;
+}
+
+void
+vfio_cdev_device_teardown(struct vfio_cdev_device *dev)
+{
+	switch (dev->state) {
+	case VFIO_CDEV_PROBED:
+	case VFIO_CDEV_MAPPED:
+		vfio_cdev_unmap_bars(dev);
+		update_command(dev, 0, PCI_COMMAND_MASTER_BIT);
+		vfio_cdev_intr_teardown(dev);
+		/* fall through */
+	case VFIO_CDEV_ATTACHED:
+		detach_ioas(dev);
+		/* fall through */
+	case VFIO_CDEV_BOUND:	/* closing the fd unbinds */
+	case VFIO_CDEV_OPENED:
+		close(dev->fd);
+		dev->fd = -1;
+		/* fall through */
+	case VFIO_CDEV_SCANNED:
+		break;
+	}
+	dev->state = VFIO_CDEV_SCANNED;
+}
+
+int
+vfio_cdev_device_setup(struct vfio_cdev_device *dev)
+{
+	int ret;
+
+	if (dev->state != VFIO_CDEV_SCANNED)
+		return 0;
+	ret = open_node(dev);
+	if (ret == 0)
+		ret = bind_iommufd(dev);
+	if (ret == 0)
+		ret = attach_ioas(dev);
+	if (ret == 0)
+		ret = enable_device(dev);
+	if (ret < 0) {
+		vfio_cdev_device_teardown(dev);
+		rte_errno = -ret;
+		return -1;
+	}
+	VFIO_CDEV_DEV_LOG(DEBUG, dev, "bound to iommufd (devid %u), attached to IOAS %u",
+		dev->devid, rte_vfio_cdev_ioas_id());
+	return 0;
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The vfio-cdev authors
+ */
+
+#ifndef VFIO_CDEV_UAPI_H
+#define VFIO_CDEV_UAPI_H
+
+/*
+ * The VFIO cdev ioctls (Linux 6.6+, include/uapi/linux/vfio.h). Debian
+ * 12's linux-libc-dev (6.1) predates them, so the numbers and layouts are
+ * stated here.
+ */
+
+#include <linux/vfio.h>
+
+#ifndef VFIO_DEVICE_BIND_IOMMUFD
+struct vfio_device_bind_iommufd {
+	__u32 argsz;
+	__u32 flags;
+	__s32 iommufd;
+	__u32 out_devid;
+};
+#define VFIO_DEVICE_BIND_IOMMUFD _IO(VFIO_TYPE, VFIO_BASE + 18)
+
+struct vfio_device_attach_iommufd_pt {
+	__u32 argsz;
+	__u32 flags;
+	__u32 pt_id;
+};
+#define VFIO_DEVICE_ATTACH_IOMMUFD_PT _IO(VFIO_TYPE, VFIO_BASE + 19)
+
+struct vfio_device_detach_iommufd_pt {
+	__u32 argsz;
+	__u32 flags;
+};
+#define VFIO_DEVICE_DETACH_IOMMUFD_PT _IO(VFIO_TYPE, VFIO_BASE + 20)
+#endif /* VFIO_DEVICE_BIND_IOMMUFD */
+
+#endif /* VFIO_CDEV_UAPI_H */
