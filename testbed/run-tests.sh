@@ -25,7 +25,7 @@ check() {
 		tail -40 "$BUILD_DIR/testbed/$name.out" | sed 's/^/    /'
 		failures=$((failures + 1))
 	fi
-	grep -E '^[a-z0-9-]+: port ' "$BUILD_DIR/testbed/$name.out" | sed 's/^/    /'
+	sed -n 's/^note: /    /p' "$BUILD_DIR/testbed/$name.out"
 }
 
 mkdir -p "$BUILD_DIR/testbed"

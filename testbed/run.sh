@@ -16,6 +16,8 @@
 #   --variant NAME         kernel variant (kernel/variants/), default full
 #   --hugepages N          2 MiB hugepages to reserve (default 512)
 #   --expect-iommu-fault   COMMAND provokes an IOMMU fault: require one
+#   --iommu-aw-bits N      address width of the emulated IOMMU (default 48:
+#                          DPDK's IOVA-as-VA addresses need it)
 #   --timeout SECONDS      give up on the guest after this (default 900)
 #   --name NAME            name of the run directory (default: a new one)
 #
@@ -29,6 +31,7 @@ variant=full
 hugepages=512
 expect_fault=0
 timeout_s=900
+aw_bits=48
 name=
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -36,6 +39,7 @@ while [ $# -gt 0 ]; do
 	--hugepages) hugepages=$2; shift 2 ;;
 	--expect-iommu-fault) expect_fault=1; shift ;;
 	--timeout) timeout_s=$2; shift 2 ;;
+	--iommu-aw-bits) aw_bits=$2; shift 2 ;;
 	--name) name=$2; shift 2 ;;
 	--) shift; break ;;
 	*) die "usage: testbed/run.sh [options] -- COMMAND [ARG...]" ;;
@@ -73,7 +77,7 @@ timeout --foreground "$timeout_s" qemu-system-x86_64 \
 	-kernel "$kernel" \
 	-append "console=ttyS0 panic=-1 intel_iommu=on quiet root=hostroot rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=loose ro init=$REPO_DIR/testbed/init.sh VFIO_CDEV_RUN=$run VFIO_CDEV_REPO=$REPO_DIR VFIO_CDEV_BUILD=$BUILD_DIR" \
 	-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap \
-	-device intel-iommu,intremap=on,aw-bits=48,device-iotlb=on \
+	-device intel-iommu,intremap=on,aw-bits="$aw_bits",device-iotlb=on \
 	-device virtio-9p-pci,fsdev=root,mount_tag=hostroot,addr=0x5 \
 	-fsdev local,id=build,path="$BUILD_DIR",security_model=none,multidevs=remap \
 	-device virtio-9p-pci,fsdev=build,mount_tag=build,addr=0x6 \

@@ -13,5 +13,5 @@ for bdf in "$E1000E_A" "$E1000E_B" "$VIRTIO"; do
 	want=$(cat "$dir/dev")
 	got=$(printf '%d:%d' "0x$(stat -c %t "$node")" "0x$(stat -c %T "$node")")
 	[ "$want" = "$got" ] || fail "$bdf: $node is $got, sysfs says $want"
-	echo "$bdf: $node is $got as sysfs says"
+	note "$bdf: $node is $got as sysfs says"
 done

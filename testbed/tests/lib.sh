@@ -9,6 +9,8 @@ VIRTIO=0000:00:04.0
 TESTPMD=$BUILD_DIR/meson/app/dpdk-testpmd
 
 fail() { echo "FAIL: $*"; exit 1; }
+# a line the test report shows (testbed/run-tests.sh)
+note() { echo "note: $*"; }
 
 # testpmd_forward NAME SECONDS EAL-ARGS... : io forwarding with --tx-first
 # for SECONDS, log kept as $VFIO_CDEV_RUN/NAME.log. Checks that every
@@ -33,11 +35,37 @@ testpmd_forward() {
 			n = 0
 			for (p in ports) {
 				n++
-				printf "%s: port %s RX %d TX %d packets; last 5 s: RX %d pps, TX %d pps\n",
+				printf "note: %s: port %s RX %d TX %d packets; last 5 s: RX %d pps, TX %d pps\n",
 					name, p, rx[p], tx[p], rxpps[p], txpps[p]
 				if (rx[p] == 0 || tx[p] == 0)
 					bad = 1
 			}
 			exit (n < 2 || bad)
 		}' "$log" || { tail -30 "$log"; fail "$name: a port did not forward"; }
+}
+
+# cdev_of BDF: the device's cdev name (vfioN), from sysfs.
+cdev_of() {
+	local d
+	d=$(echo /sys/bus/pci/devices/"$1"/vfio-dev/vfio*)
+	echo "${d##*/}"
+}
+
+# testpmd_interactive NAME EAL-ARGS... : testpmd -i reading its commands
+# from stdin (a timeout guards it), log in $VFIO_CDEV_RUN/NAME.log.
+testpmd_interactive() {
+	local name=$1 log
+	shift
+	log=$VFIO_CDEV_RUN/$name.log
+	timeout -s INT 120 "$TESTPMD" -l 0-1 -n 1 "$@" -- -i --nb-cores=1 \
+		> "$log" 2>&1 || { tail -30 "$log"; fail "$name: testpmd failed"; }
+}
+
+# ports_in NAME: the device names of the ports in the last
+# "show port summary all" of NAME's log, sorted, on one line.
+ports_in() {
+	awk '/Number of available ports/ { n = 0; delete names }
+		/^[0-9]+ +[0-9a-fA-F:]+ +[^ ]+ +net_/ { names[n++] = $3 }
+		END { for (i = 0; i < n; i++) print names[i] }' \
+		"$VFIO_CDEV_RUN/$1.log" | sort | tr '\n' ' ' | sed 's/ $//'
 }
