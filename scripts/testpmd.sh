@@ -8,7 +8,7 @@
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
-mode=--vfio-mode=group
+mode=--vfio-mode=cdev
 secs=20
 for a in "$@"; do
 	case $a in

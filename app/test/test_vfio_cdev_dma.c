@@ -1,0 +1,444 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The vfio-cdev authors
+ */
+
+/*
+ * cdev mode on real devices (run in the QEMU test bed, see
+ * testbed/tests/cdev-autotests.sh): hotplug leaves no fd nor mapping
+ * behind, the IOAS follows rte_malloc while a port forwards, DMA really
+ * goes through the IOAS (unmapping makes the IOMMU fault), and Rx queue
+ * interrupts arrive. Two ports on one segment are named by the
+ * environment: VFIO_CDEV_TEST_PORTS="<BDF> <BDF>" (the second one
+ * receives; for the interrupt test it must support Rx queue interrupts),
+ * and a device to hotplug by VFIO_CDEV_TEST_HOTPLUG="<BDF> <cdev name>".
+ * Without them (e.g. on a machine with no device) the tests are skipped.
+ */
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_dev.h>
+#include <rte_epoll.h>
+#include <rte_ethdev.h>
+#include <rte_ether.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_memory.h>
+#include <rte_mempool.h>
+#include <rte_vfio_cdev.h>
+
+#include "test.h"
+
+#define NB_MBUF 4096
+#define NB_DESC 256
+#define BURST 32
+
+static struct rte_mempool *pool;
+static uint16_t port_a, port_b;
+
+/* Each send_frames() call marks its frames so that a frame received is
+ * known to carry data the NIC really moved (not a stale buffer).
+ */
+#define MARK_OFFSET sizeof(struct rte_ether_hdr)
+static uint32_t mark;
+
+static int
+count_fds(void)
+{
+	struct dirent *e;
+	int n = 0;
+	DIR *d;
+
+	d = opendir("/proc/self/fd");
+	if (d == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL)
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n - 1;	/* opendir's own fd */
+}
+
+/* Ports named by VFIO_CDEV_TEST_PORTS; -1 if the test cannot run. */
+static int
+find_ports(void)
+{
+	char a[RTE_DEV_NAME_MAX_LEN], b[RTE_DEV_NAME_MAX_LEN];
+	const char *env = getenv("VFIO_CDEV_TEST_PORTS");
+
+	if (env == NULL || sscanf(env, "%63s %63s", a, b) != 2 ||
+			rte_vfio_mode_get() != RTE_VFIO_MODE_CDEV ||
+			rte_eth_dev_get_port_by_name(a, &port_a) != 0 ||
+			rte_eth_dev_get_port_by_name(b, &port_b) != 0) {
+		printf("no cdev ports (VFIO_CDEV_TEST_PORTS, --vfio-mode=cdev): skipped\n");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+port_start(uint16_t port, bool rxq_intr)
+{
+	struct rte_eth_conf conf = { .intr_conf = { .rxq = rxq_intr } };
+
+	TEST_ASSERT_SUCCESS(rte_eth_dev_configure(port, 1, 1, &conf),
+		"configure port %u", port);
+	TEST_ASSERT_SUCCESS(rte_eth_rx_queue_setup(port, 0, NB_DESC,
+		rte_eth_dev_socket_id(port), NULL, pool), "rx queue %u", port);
+	TEST_ASSERT_SUCCESS(rte_eth_tx_queue_setup(port, 0, NB_DESC,
+		rte_eth_dev_socket_id(port), NULL), "tx queue %u", port);
+	TEST_ASSERT_SUCCESS(rte_eth_promiscuous_enable(port), "promisc %u",
+		port);
+	TEST_ASSERT_SUCCESS(rte_eth_dev_start(port), "start port %u", port);
+	return TEST_SUCCESS;
+}
+
+static int
+ports_setup(bool rxq_intr)
+{
+	if (find_ports() < 0)
+		return TEST_SKIPPED;
+	/* one pool for the process: stopped ports may keep its mbufs */
+	if (pool == NULL)
+		pool = rte_pktmbuf_pool_create("vfio_cdev_test", NB_MBUF, 0, 0,
+			RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	TEST_ASSERT_NOT_NULL(pool, "mbuf pool");
+	TEST_ASSERT_SUCCESS(port_start(port_a, false), "port a");
+	TEST_ASSERT_SUCCESS(port_start(port_b, rxq_intr), "port b");
+	return TEST_SUCCESS;
+}
+
+static int
+ports_setup_polled(void)
+{
+	return ports_setup(false);
+}
+
+static int
+ports_setup_rxq_intr(void)
+{
+	return ports_setup(true);
+}
+
+static void
+ports_teardown(void)
+{
+	rte_eth_dev_stop(port_a);
+	rte_eth_dev_stop(port_b);
+}
+
+/* Send n broadcast frames from port, with a new mark. */
+static unsigned int
+send_frames(uint16_t port, unsigned int n)
+{
+	struct rte_mbuf *m[BURST];
+	struct rte_ether_hdr *eth;
+	unsigned int i, sent;
+	char *frame;
+
+	n = RTE_MIN(n, (unsigned int)BURST);
+	mark++;
+	if (rte_pktmbuf_alloc_bulk(pool, m, n) != 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		frame = rte_pktmbuf_append(m[i], 64);
+		if (frame == NULL)
+			break;
+		memset(frame, 0, 64);
+		eth = (struct rte_ether_hdr *)frame;
+		memset(&eth->dst_addr, 0xff, RTE_ETHER_ADDR_LEN);
+		rte_eth_macaddr_get(port, &eth->src_addr);
+		eth->ether_type = rte_cpu_to_be_16(0x88b5);	/* local experimental */
+		memcpy(frame + MARK_OFFSET, &mark, sizeof(mark));
+	}
+	sent = rte_eth_tx_burst(port, 0, m, i);
+	for (i = sent; i < n; i++)
+		rte_pktmbuf_free(m[i]);
+	return sent;
+}
+
+/* Frames with the last mark that port receives within ms milliseconds. */
+static unsigned int
+receive_frames(uint16_t port, unsigned int ms)
+{
+	struct rte_mbuf *m[BURST];
+	uint64_t end = rte_get_timer_cycles() + rte_get_timer_hz() * ms / 1000;
+	unsigned int total = 0, n, i;
+	uint32_t got;
+
+	while (rte_get_timer_cycles() < end) {
+		n = rte_eth_rx_burst(port, 0, m, BURST);
+		for (i = 0; i < n; i++) {
+			if (rte_pktmbuf_data_len(m[i]) >= MARK_OFFSET + sizeof(got)) {
+				memcpy(&got, rte_pktmbuf_mtod_offset(m[i], char *,
+					MARK_OFFSET), sizeof(got));
+				total += got == mark;
+			}
+			rte_pktmbuf_free(m[i]);
+		}
+	}
+	return total;
+}
+
+/*
+ * Probe and remove a device 20 times: open fds and IOAS mappings come back
+ * to where they were. The measure starts after one round, since the first
+ * probe may grow the malloc heap, which keeps memory for reuse.
+ */
+static int
+test_hotplug(void)
+{
+	char bdf[RTE_DEV_NAME_MAX_LEN], cdev[RTE_DEV_NAME_MAX_LEN];
+	char alias[RTE_DEV_NAME_MAX_LEN + 16];
+	const char *env = getenv("VFIO_CDEV_TEST_HOTPLUG");
+	uint64_t maps0, len0, maps, len;
+	int fds0, round;
+	uint16_t port;
+
+	if (env == NULL || sscanf(env, "%63s %63s", bdf, cdev) != 2 ||
+			rte_vfio_mode_get() != RTE_VFIO_MODE_CDEV) {
+		printf("no device to hotplug (VFIO_CDEV_TEST_HOTPLUG): skipped\n");
+		return TEST_SKIPPED;
+	}
+	snprintf(alias, sizeof(alias), "vfio_cdev:%s", cdev);
+
+	for (round = 0; round <= 20; round++) {
+		TEST_ASSERT_SUCCESS(rte_dev_probe(alias), "round %d: probe %s",
+			round, alias);
+		TEST_ASSERT_SUCCESS(rte_eth_dev_get_port_by_name(bdf, &port),
+			"round %d: no port named %s after probe", round, bdf);
+		TEST_ASSERT_SUCCESS(rte_eal_hotplug_remove("vfio_cdev", bdf),
+			"round %d: remove %s", round, bdf);
+		TEST_ASSERT_FAIL(rte_eth_dev_get_port_by_name(bdf, &port),
+			"round %d: port %s still there", round, bdf);
+		if (round == 0) {
+			fds0 = count_fds();
+			rte_vfio_cdev_dma_stats(&maps0, &len0);
+			printf("after the first round: %d fds, %" PRIu64 " mappings, %" PRIu64 " bytes\n",
+				fds0, maps0, len0);
+		}
+	}
+	rte_vfio_cdev_dma_stats(&maps, &len);
+	printf("after 20 more rounds: %d fds, %" PRIu64 " mappings, %" PRIu64 " bytes\n",
+		count_fds(), maps, len);
+	TEST_ASSERT_EQUAL(count_fds(), fds0, "fds leaked");
+	TEST_ASSERT_EQUAL(maps, maps0, "IOAS mappings changed");
+	TEST_ASSERT_EQUAL(len, len0, "IOAS mapped bytes changed");
+	return TEST_SUCCESS;
+}
+
+/* A worker forwards between the two ports until told to stop. */
+static volatile bool forwarding;
+static uint64_t forwarded;
+
+static int
+forward_loop(void *arg __rte_unused)
+{
+	const uint16_t ports[2] = { port_a, port_b };
+	struct rte_mbuf *m[BURST];
+	unsigned int i, n, sent, k;
+
+	while (forwarding) {
+		for (i = 0; i < 2; i++) {
+			n = rte_eth_rx_burst(ports[i], 0, m, BURST);
+			sent = rte_eth_tx_burst(ports[i ^ 1], 0, m, n);
+			for (k = sent; k < n; k++)
+				rte_pktmbuf_free(m[k]);
+			forwarded += sent;
+		}
+	}
+	return 0;
+}
+
+/*
+ * While a worker forwards, 64 MiB allocated with rte_malloc are mapped in
+ * the IOAS and unmapped again once freed; forwarding goes on.
+ */
+static int
+test_malloc_follows(void)
+{
+	const size_t size = 64 << 20;
+	uint64_t maps0, len0, maps1, len1, maps2, len2, before;
+	unsigned int worker = rte_get_next_lcore(-1, 1, 0);
+	void *p;
+
+	TEST_ASSERT(worker < RTE_MAX_LCORE, "needs a worker lcore (-l 0-1)");
+	forwarded = 0;
+	forwarding = true;
+	rte_eal_remote_launch(forward_loop, NULL, worker);
+	send_frames(port_a, BURST);
+	send_frames(port_b, BURST);
+	rte_delay_ms(500);
+
+	rte_vfio_cdev_dma_stats(&maps0, &len0);
+	before = forwarded;
+	p = rte_malloc("vfio_cdev_test", size, 0);
+	TEST_ASSERT_NOT_NULL(p, "rte_malloc of 64 MiB");
+	memset(p, 0x5a, size);
+	rte_vfio_cdev_dma_stats(&maps1, &len1);
+	rte_free(p);
+	rte_vfio_cdev_dma_stats(&maps2, &len2);
+	rte_delay_ms(500);
+	forwarding = false;
+	rte_eal_wait_lcore(worker);
+
+	printf("IOAS: %" PRIu64 " bytes in %" PRIu64 " mappings; after rte_malloc: %" PRIu64 " in %" PRIu64 "; after rte_free: %" PRIu64 " in %" PRIu64 "; %" PRIu64 " packets forwarded meanwhile\n",
+		len0, maps0, len1, maps1, len2, maps2, forwarded - before);
+	TEST_ASSERT(len1 >= len0 + size, "the new memory is not mapped");
+	TEST_ASSERT_EQUAL(len2, len0, "freed memory is still mapped");
+	TEST_ASSERT_EQUAL(maps2, maps0, "mapping count did not come back");
+	TEST_ASSERT(forwarded > before, "forwarding stopped");
+	return TEST_SUCCESS;
+}
+
+struct page_list {
+	uint64_t iova[NB_MBUF];
+	uint64_t len[NB_MBUF];
+	unsigned int n;
+};
+
+/* The distinct memseg pages that back the pool's objects. */
+static void
+collect_pages(struct rte_mempool *mp __rte_unused, void *arg,
+		struct rte_mempool_memhdr *hdr, unsigned int idx __rte_unused)
+{
+	struct page_list *pl = arg;
+	const struct rte_memseg *ms;
+	size_t off;
+
+	for (off = 0; off < hdr->len; off += ms->len) {
+		ms = rte_mem_virt2memseg(RTE_PTR_ADD(hdr->addr, off), NULL);
+		if (ms == NULL)
+			return;
+		if (pl->n > 0 && pl->iova[pl->n - 1] == ms->iova)
+			continue;
+		pl->iova[pl->n] = ms->iova;
+		pl->len[pl->n] = ms->len;
+		pl->n++;
+		off = RTE_PTR_DIFF(ms->addr, hdr->addr);
+	}
+}
+
+/*
+ * DMA goes through the IOAS: unmap the pages holding the packet buffers
+ * under running ports, and the IOMMU refuses the NICs' DMA (the guest
+ * logs a DMAR fault, which the runner is told to expect) and no frame
+ * arrives; map them back, and frames flow again.
+ */
+static int
+test_dma_fault(void)
+{
+	static struct page_list pages;
+	unsigned int i, got;
+
+	send_frames(port_a, BURST);
+	got = receive_frames(port_b, 500);
+	printf("mapped: %u frames received\n", got);
+	TEST_ASSERT(got > 0, "no frame before the unmap");
+
+	pages.n = 0;
+	rte_mempool_mem_iter(pool, collect_pages, &pages);
+	TEST_ASSERT(pages.n > 0, "no page behind the pool");
+	for (i = 0; i < pages.n; i++)
+		TEST_ASSERT_SUCCESS(rte_vfio_cdev_dma_unmap(pages.iova[i],
+			pages.len[i]), "unmap page %u", i);
+
+	send_frames(port_a, BURST);
+	got = receive_frames(port_b, 500);
+	printf("%u pages unmapped: %u frames received intact\n", pages.n, got);
+
+	for (i = 0; i < pages.n; i++)
+		TEST_ASSERT_SUCCESS(rte_vfio_cdev_dma_map(pages.iova[i],
+			pages.iova[i], pages.len[i]), "map page %u back", i);
+	TEST_ASSERT_EQUAL(got, 0, "frames arrived with their buffers unmapped");
+
+	/* the NICs may have given up on the failed DMA: restart them */
+	TEST_ASSERT_SUCCESS(rte_eth_dev_stop(port_a), "stop a");
+	TEST_ASSERT_SUCCESS(rte_eth_dev_stop(port_b), "stop b");
+	TEST_ASSERT_SUCCESS(rte_eth_dev_start(port_a), "start a");
+	TEST_ASSERT_SUCCESS(rte_eth_dev_start(port_b), "start b");
+	rte_delay_ms(200);
+	send_frames(port_a, BURST);
+	got = receive_frames(port_b, 500);
+	printf("mapped back: %u frames received\n", got);
+	TEST_ASSERT(got > 0, "no frame after mapping back");
+	return TEST_SUCCESS;
+}
+
+/* An Rx queue interrupt wakes the waiter when a frame arrives, not before. */
+static int
+test_rxq_intr(void)
+{
+	struct rte_epoll_event ev;
+	int n;
+
+	TEST_ASSERT_SUCCESS(rte_eth_dev_rx_intr_ctl_q(port_b, 0,
+		RTE_EPOLL_PER_THREAD, RTE_INTR_EVENT_ADD, NULL),
+		"add Rx queue interrupt to the epoll set");
+	receive_frames(port_b, 100);
+	TEST_ASSERT_SUCCESS(rte_eth_dev_rx_intr_enable(port_b, 0),
+		"enable Rx queue interrupt");
+	n = rte_epoll_wait(RTE_EPOLL_PER_THREAD, &ev, 1, 300);
+	TEST_ASSERT_EQUAL(n, 0, "interrupt without a frame");
+
+	send_frames(port_a, 1);
+	n = rte_epoll_wait(RTE_EPOLL_PER_THREAD, &ev, 1, 5000);
+	rte_eth_dev_rx_intr_disable(port_b, 0);
+	printf("epoll after one frame: %d event(s)\n", n);
+	TEST_ASSERT_EQUAL(n, 1, "no Rx queue interrupt for the frame");
+	TEST_ASSERT(receive_frames(port_b, 200) > 0, "the frame is not there");
+	rte_eth_dev_rx_intr_ctl_q(port_b, 0, RTE_EPOLL_PER_THREAD,
+		RTE_INTR_EVENT_DEL, NULL);
+	return TEST_SUCCESS;
+}
+
+static struct unit_test_suite hotplug_suite = {
+	.suite_name = "vfio_cdev hotplug",
+	.unit_test_cases = {
+		TEST_CASE(test_hotplug),
+		TEST_CASES_END()
+	}
+};
+
+static struct unit_test_suite dma_suite = {
+	.suite_name = "vfio_cdev DMA",
+	.unit_test_cases = {
+		TEST_CASE_ST(ports_setup_polled, ports_teardown,
+			test_malloc_follows),
+		TEST_CASE_ST(ports_setup_polled, ports_teardown, test_dma_fault),
+		TEST_CASES_END()
+	}
+};
+
+static struct unit_test_suite intr_suite = {
+	.suite_name = "vfio_cdev interrupts",
+	.unit_test_cases = {
+		TEST_CASE_ST(ports_setup_rxq_intr, ports_teardown, test_rxq_intr),
+		TEST_CASES_END()
+	}
+};
+
+static int
+test_vfio_cdev_hotplug(void)
+{
+	return unit_test_suite_runner(&hotplug_suite);
+}
+
+static int
+test_vfio_cdev_dma(void)
+{
+	return unit_test_suite_runner(&dma_suite);
+}
+
+static int
+test_vfio_cdev_intr(void)
+{
+	return unit_test_suite_runner(&intr_suite);
+}
+
+REGISTER_TEST_COMMAND(vfio_cdev_hotplug_autotest, test_vfio_cdev_hotplug);
+REGISTER_TEST_COMMAND(vfio_cdev_dma_autotest, test_vfio_cdev_dma);
+REGISTER_TEST_COMMAND(vfio_cdev_intr_autotest, test_vfio_cdev_intr);
