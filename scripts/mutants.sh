@@ -39,7 +39,7 @@ while IFS='|' read -r name file expr; do
 	cp "$REPO_DIR/$file" "$SRC/$file"
 	sed -i "$expr" "$SRC/$file"
 	if cmp -s "$REPO_DIR/$file" "$SRC/$file"; then
-		log "mutant $name: the expression changed nothing"
+		echo "mutant $name: SURVIVED (its expression no longer changes $file)"
 		survivors=$((survivors + 1))
 		continue
 	fi

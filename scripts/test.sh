@@ -46,24 +46,24 @@ run_stage build "$REPO_DIR/scripts/build.sh"
 run_stage kernel "$REPO_DIR/kernel/build.sh"
 run_stage host-tests run_suite vfio-cdev
 
-# each deliberately broken variant of our code must make the suite fail
-mutants() {
-	local out
-	out=$("$REPO_DIR/scripts/mutants.sh") || true
+# run_counted CHECKER PASS-RE FAIL-RE: run a checker that reports a line
+# per check, show the report, count its passes and failures (a checker
+# that fails without reporting a failure counts as one).
+run_counted() {
+	local out rc=0 bad
+	out=$("$1") || rc=$?
 	echo "$out"
-	passed=$((passed + $(grep -c ': killed$' <<< "$out" || true)))
-	failed=$((failed + $(grep -vc ': killed$' <<< "$out" || true)))
+	bad=$(grep -c "$3" <<< "$out" || true)
+	passed=$((passed + $(grep -c "$2" <<< "$out" || true)))
+	failed=$((failed + bad))
+	[ "$rc" -eq 0 ] || [ "$bad" -gt 0 ] || failed=$((failed + 1))
 }
-run_stage mutants mutants
 
-guest_tests() {
-	local out
-	out=$("$REPO_DIR/testbed/run-tests.sh") || true
-	echo "$out"
-	passed=$((passed + $(grep -c '^guest-test .*: pass' <<< "$out" || true)))
-	failed=$((failed + $(grep -c '^guest-test .*: FAIL' <<< "$out" || true)))
-}
-run_stage guest-tests guest_tests
+# each deliberately broken variant of our code must make the suite fail
+run_stage mutants run_counted "$REPO_DIR/scripts/mutants.sh" \
+	': killed$' ': SURVIVED'
+run_stage guest-tests run_counted "$REPO_DIR/testbed/run-tests.sh" \
+	'^guest-test .*: pass' '^guest-test .*: FAIL'
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -36,12 +36,7 @@ static const struct fake_pci virtio_net = {
 static int
 tree_setup(void)
 {
-	if (!fake_tree_can_mknod()) {
-		printf("fake device nodes need mknod (root): skipped\n");
-		return TEST_SKIPPED;
-	}
-	TEST_ASSERT_SUCCESS(fake_tree_create(&tree), "cannot create fake tree");
-	return TEST_SUCCESS;
+	return fake_tree_setup(&tree);
 }
 
 static void

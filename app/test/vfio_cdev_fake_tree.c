@@ -12,6 +12,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "test.h"
 #include "vfio_cdev_fake_tree.h"
 
 #define PCI_DIR "devices/pci0000:00"
@@ -69,6 +70,17 @@ fake_tree_create(struct fake_tree *t)
 	setenv("VFIO_CDEV_DEV_ROOT", t->dev, 1);
 	setenv("VFIO_CDEV_SYS_ROOT", t->sys, 1);
 	return 0;
+}
+
+int
+fake_tree_setup(struct fake_tree *t)
+{
+	if (!fake_tree_can_mknod()) {
+		printf("fake device nodes need mknod (root): skipped\n");
+		return TEST_SKIPPED;
+	}
+	TEST_ASSERT_SUCCESS(fake_tree_create(t), "cannot create fake tree");
+	return TEST_SUCCESS;
 }
 
 static int

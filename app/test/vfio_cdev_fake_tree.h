@@ -49,6 +49,11 @@ bool fake_tree_can_mknod(void);
 /* Create an empty tree under /tmp and point the environment at it. */
 int fake_tree_create(struct fake_tree *t);
 
+/* The same as a test case's setup: TEST_SKIPPED without mknod rights,
+ * TEST_FAILED if the tree cannot be made.
+ */
+int fake_tree_setup(struct fake_tree *t);
+
 /* Remove the tree and restore the environment. */
 void fake_tree_destroy(struct fake_tree *t);
 

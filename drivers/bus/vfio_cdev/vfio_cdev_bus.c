@@ -8,6 +8,7 @@
  * This file holds the bus object, its device list and the -a/-b policy.
  */
 
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,12 +133,16 @@ vfio_cdev_add_device(struct vfio_cdev_device *dev)
 		sizeof(dev->pci.name));
 	dev->pci.device.name = dev->pci.name;
 	dev->pci.device.bus = &vfio_cdev_bus.bus;
+	/* as the PCI bus gives it, for rte_eth_dev_info.bus_info */
+	if (asprintf(&dev->pci.bus_info, "vendor_id=%" PRIx16 ", device_id=%" PRIx16,
+			dev->pci.id.vendor_id, dev->pci.id.device_id) != -1)
+		dev->pci.device.bus_info = dev->pci.bus_info;
 
 	da = canonical_devargs(dev);
 	if (!device_allowed(da)) {
 		VFIO_CDEV_LOG(INFO, "%s (%s): skipped by -a/-b",
 			dev->pci.name, dev->cdev_name);
-		free(dev);
+		vfio_cdev_free_device(dev);
 		return;
 	}
 	dev->pci.device.devargs = da;
@@ -163,14 +168,21 @@ vfio_cdev_remove_from_list(struct vfio_cdev_device *dev)
 }
 
 void
+vfio_cdev_free_device(struct vfio_cdev_device *dev)
+{
+	vfio_cdev_device_teardown(dev);
+	free(dev->pci.bus_info);
+	free(dev);
+}
+
+void
 vfio_cdev_free_devices(void)
 {
 	struct vfio_cdev_device *dev, *tmp;
 
 	RTE_TAILQ_FOREACH_SAFE(dev, &vfio_cdev_bus.devices, next, tmp) {
 		TAILQ_REMOVE(&vfio_cdev_bus.devices, dev, next);
-		vfio_cdev_device_teardown(dev);
-		free(dev);
+		vfio_cdev_free_device(dev);
 	}
 }
 

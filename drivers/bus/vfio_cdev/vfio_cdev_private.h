@@ -153,6 +153,9 @@ void vfio_cdev_add_device(struct vfio_cdev_device *dev);
 /* Take the device off the list (the caller frees it). */
 void vfio_cdev_remove_from_list(struct vfio_cdev_device *dev);
 
+/* Tear down and free one device (off the list). */
+void vfio_cdev_free_device(struct vfio_cdev_device *dev);
+
 /* Tear down and free every device on the list. */
 void vfio_cdev_free_devices(void);
 

@@ -140,7 +140,7 @@ vfio_cdev_unplug(struct rte_device *rdev)
 	/* like the PCI bus: a later rte_dev_probe() scans it anew */
 	vfio_cdev_remove_from_list(dev);
 	rte_devargs_remove(rdev->devargs);
-	free(dev);
+	vfio_cdev_free_device(dev);
 	return 0;
 }
 

@@ -204,6 +204,31 @@ read_pci_hex(const char *name, const char *sysdir, const char *attr,
 	return 0;
 }
 
+/*
+ * BAR physical addresses from the device's "resource" file, for
+ * mem_resource[].phys_addr (drivers map BARs through VFIO regions, so
+ * a missing or odd file only leaves them 0).
+ */
+static void
+read_bar_addresses(const char *sysdir, struct rte_pci_device *pci)
+{
+	unsigned long long start, end, flags;
+	char path[PATH_MAX];
+	unsigned int i;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/device/resource", sysdir);
+	f = fopen(path, "re");
+	if (f == NULL)
+		return;
+	for (i = 0; i < PCI_MAX_RESOURCE; i++) {
+		if (fscanf(f, "%llx %llx %llx", &start, &end, &flags) != 3)
+			break;
+		pci->mem_resource[i].phys_addr = start;
+	}
+	fclose(f);
+}
+
 static int
 read_pci_identity(const char *name, const char *sysdir,
 		struct rte_pci_device *pci)
@@ -259,6 +284,7 @@ read_pci_identity(const char *name, const char *sysdir,
 			return -1;
 		}
 	}
+	read_bar_addresses(sysdir, pci);
 	pci->kdrv = RTE_PCI_KDRV_VFIO;
 	return 0;
 }
