@@ -219,16 +219,13 @@ vfio_cdev_find_device(const struct rte_device *start, rte_dev_cmp_t cmp,
 }
 
 /* Names this bus parses: cdev names ("vfio0"), and in cdev mode the PCI
- * addresses of devices that have a cdev.
+ * addresses of devices that have a cdev. Nothing is returned in addr:
+ * devices are found by name.
  */
 static int
-vfio_cdev_parse(const char *name, void *addr)
+vfio_cdev_parse(const char *name, void *addr __rte_unused)
 {
-	if (!vfio_cdev_name_valid(name) && !vfio_cdev_claims(name))
-		return 1;
-	if (addr != NULL)
-		strlcpy(addr, name, RTE_DEV_NAME_MAX_LEN);
-	return 0;
+	return !vfio_cdev_name_valid(name) && !vfio_cdev_claims(name);
 }
 
 /* Devices are reached with IOVA as VA through the IOAS. */
