@@ -6,8 +6,8 @@
  * cdev mode on real devices (run in the QEMU test bed, see
  * testbed/tests/cdev-autotests.sh): hotplug leaves no fd nor mapping
  * behind, the IOAS follows rte_malloc while a port forwards, DMA really
- * goes through the IOAS (unmapping makes the IOMMU fault), and Rx queue
- * interrupts arrive. Two ports on one segment are named by the
+ * goes through the IOAS (unmapping makes the IOMMU fault), the PCI
+ * helpers drivers call work, and Rx queue interrupts arrive. Two ports on one segment are named by the
  * environment: VFIO_CDEV_TEST_PORTS="<BDF> <BDF>" (the second one
  * receives; for the interrupt test it must support Rx queue interrupts),
  * and a device to hotplug by VFIO_CDEV_TEST_HOTPLUG="<BDF> <cdev name>".
@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <bus_pci_driver.h>
+#include <rte_bus_pci.h>
 #include <rte_dev.h>
 #include <rte_epoll.h>
 #include <rte_ethdev.h>
@@ -395,6 +397,53 @@ test_rxq_intr(void)
 	return TEST_SUCCESS;
 }
 
+/*
+ * The PCI helpers drivers call themselves, on a cdev e1000e: config space,
+ * its I/O port BAR (IOADDR/IODATA reach the registers indirectly: the
+ * STATUS register read that way equals the one read through the mapped
+ * BAR0), and unmap/map of the BARs.
+ */
+#define E1000_IO_BAR 2
+#define E1000_STATUS 0x8
+
+static int
+test_pci_helpers(void)
+{
+	struct rte_eth_dev_info info;
+	struct rte_pci_device *pci;
+	struct rte_pci_ioport io;
+	uint32_t reg = E1000_STATUS, via_io, via_mmio;
+	uint16_t vendor;
+
+	TEST_ASSERT_SUCCESS(rte_eth_dev_info_get(port_a, &info), "dev info");
+	pci = RTE_DEV_TO_PCI(info.device);
+	TEST_ASSERT_EQUAL(rte_pci_read_config(pci, &vendor, sizeof(vendor), 0),
+		(int)sizeof(vendor), "config space read");
+	TEST_ASSERT_EQUAL(vendor, pci->id.vendor_id, "vendor ID %#x", vendor);
+
+	TEST_ASSERT_SUCCESS(rte_pci_ioport_map(pci, E1000_IO_BAR, &io),
+		"map I/O port BAR");
+	rte_pci_ioport_write(&io, &reg, sizeof(reg), 0);
+	rte_pci_ioport_read(&io, &via_io, sizeof(via_io), 4);
+	TEST_ASSERT_SUCCESS(rte_pci_ioport_unmap(&io), "unmap I/O port BAR");
+	via_mmio = *(volatile uint32_t *)RTE_PTR_ADD(pci->mem_resource[0].addr,
+		E1000_STATUS);
+	printf("STATUS through the I/O port BAR %#x, through BAR0 %#x\n",
+		via_io, via_mmio);
+	TEST_ASSERT_EQUAL(via_io, via_mmio, "I/O port access reads another value");
+
+	TEST_ASSERT_SUCCESS(rte_eth_dev_stop(port_a), "stop");
+	rte_pci_unmap_device(pci);
+	TEST_ASSERT_NULL(pci->mem_resource[0].addr, "BAR0 still mapped");
+	TEST_ASSERT_SUCCESS(rte_pci_map_device(pci), "map the BARs again");
+	TEST_ASSERT_NOT_NULL(pci->mem_resource[0].addr, "BAR0 not mapped");
+	TEST_ASSERT_SUCCESS(rte_eth_dev_start(port_a), "start");
+	send_frames(port_a, BURST);
+	TEST_ASSERT(receive_frames(port_b, 500) > 0,
+		"no traffic after the BARs were mapped again");
+	return TEST_SUCCESS;
+}
+
 static struct unit_test_suite hotplug_suite = {
 	.suite_name = "vfio_cdev hotplug",
 	.unit_test_cases = {
@@ -409,6 +458,8 @@ static struct unit_test_suite dma_suite = {
 		TEST_CASE_ST(ports_setup_polled, ports_teardown,
 			test_malloc_follows),
 		TEST_CASE_ST(ports_setup_polled, ports_teardown, test_dma_fault),
+		TEST_CASE_ST(ports_setup_polled, ports_teardown,
+			test_pci_helpers),
 		TEST_CASES_END()
 	}
 };

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
 # testpmd detaches a cdev port and attaches it again by its cdev name, then
-# forwards on it.
+# forwards on it; link state change interrupts reach it.
 . "$(dirname "$0")/lib.sh"
 
 cdev=$(cdev_of "$E1000E_A")
@@ -26,6 +26,8 @@ log=$VFIO_CDEV_RUN/attach.log
 grep -q "Device $E1000E_A is detached" "$log" || fail "detach did not happen"
 grep -q "Port 0 is attached\|Port 1 is attached\|is attached" "$log" ||
 	fail "attach did not happen"
+grep -q "link state change event" "$log" ||
+	fail "no link state change interrupt reached testpmd"
 [ "$(ports_in attach)" = "$E1000E_A $E1000E_B" ] ||
 	fail "ports after attach: [$(ports_in attach)]"
 awk '/Forward statistics for port/ { port = $6 }

@@ -17,7 +17,7 @@ autotest() {
 	DPDK_TEST=$t "$BUILD_DIR/meson/app/test/dpdk-test" -l 0-1 -n 1 \
 		--vfio-mode=cdev -a "$2" -a "$3" --file-prefix="$t" \
 		< /dev/null > "$log" 2>&1 || rc=$?
-	grep -E '^(after|IOAS:|mapped|[0-9]+ pages|epoll)' "$log" |
+	grep -E '^(after|IOAS:|mapped|[0-9]+ pages|epoll|STATUS)' "$log" |
 		sed "s/^/note: $t: /"
 	grep -q 'Tests Skipped :      0' "$log" ||
 		{ tail -30 "$log"; fail "$t: skipped"; }
