@@ -20,6 +20,8 @@ lax-hex|drivers/bus/vfio_cdev/vfio_cdev_scan.c|s/strspn(s, "0123456789abcdefABCD
 lax-devt|drivers/bus/vfio_cdev/vfio_cdev_scan.c|s/s\[n\] != .\\0./0/
 no-pci-devargs|drivers/bus/vfio_cdev/vfio_cdev_bus.c|s/RTE_EAL_DEVARGS_FOREACH("pci", da)/if (0) RTE_EAL_DEVARGS_FOREACH("pci", da)/
 no-alias-rename|drivers/bus/vfio_cdev/vfio_cdev_bus.c|s/strlcpy(da->name, dev->pci.name/if (0) strlcpy(da->name, dev->pci.name/
+table-no-overlap-check|lib/eal/common/eal_dma_table.c|s/if (eal_dma_table_find(t, a->iova, a->len, \&i) != 0)/if (eal_dma_table_find(t, a->iova, a->len, \&i) != 0 \&\& 0)/
+table-cuts-areas|lib/eal/common/eal_dma_table.c|s/area_end(\&t->areas\[i + n - 1\]) > iova + len)/0)/
 auto-always-cdev|lib/eal/linux/eal_vfio_mode.c|s/return RTE_VFIO_MODE_GROUP;/return RTE_VFIO_MODE_CDEV;/
 accept-any-mode|lib/eal/linux/eal_vfio_mode.c|s/strcmp(arg, mode_names\[i\]) == 0/1/
 '

@@ -15,9 +15,14 @@
  */
 
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <bus_pci_driver.h>
 #include <rte_bus_pci.h>
@@ -31,8 +36,10 @@
 #include <rte_mbuf.h>
 #include <rte_memory.h>
 #include <rte_mempool.h>
+#include <rte_vfio.h>
 #include <rte_vfio_cdev.h>
 
+#include "eal_iommufd_uapi.h"
 #include "test.h"
 
 #define NB_MBUF 4096
@@ -296,6 +303,30 @@ test_malloc_follows(void)
 	return TEST_SUCCESS;
 }
 
+/* What an external user of the IOAS does: its own map and unmap calls. */
+static int
+raw_map(int fd, uint32_t ioas, uint64_t va, uint64_t iova, uint64_t len)
+{
+	struct iommu_ioas_map map = {
+		.size = sizeof(map),
+		.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
+			IOMMU_IOAS_MAP_WRITEABLE,
+		.ioas_id = ioas, .user_va = va, .length = len, .iova = iova,
+	};
+
+	return ioctl(fd, IOMMU_IOAS_MAP, &map) < 0 ? -errno : 0;
+}
+
+static int
+raw_unmap(int fd, uint32_t ioas, uint64_t iova, uint64_t len)
+{
+	struct iommu_ioas_unmap unmap = {
+		.size = sizeof(unmap), .ioas_id = ioas, .iova = iova, .length = len,
+	};
+
+	return ioctl(fd, IOMMU_IOAS_UNMAP, &unmap) < 0 ? -errno : 0;
+}
+
 struct page_list {
 	uint64_t iova[NB_MBUF];
 	uint64_t len[NB_MBUF];
@@ -328,13 +359,17 @@ collect_pages(struct rte_mempool *mp __rte_unused, void *arg,
  * DMA goes through the IOAS: unmap the pages holding the packet buffers
  * under running ports, and the IOMMU refuses the NICs' DMA (the guest
  * logs a DMAR fault, which the runner is told to expect) and no frame
- * arrives; map them back, and frames flow again.
+ * arrives; map them back, and frames flow again. EAL refuses to unmap its
+ * own memory, so this goes behind its back, through the external-user
+ * API, and puts everything back as it was.
  */
 static int
 test_dma_fault(void)
 {
 	static struct page_list pages;
 	unsigned int i, got;
+	uint32_t ioas;
+	int fd;
 
 	send_frames(port_a, BURST);
 	got = receive_frames(port_b, 500);
@@ -344,8 +379,12 @@ test_dma_fault(void)
 	pages.n = 0;
 	rte_mempool_mem_iter(pool, collect_pages, &pages);
 	TEST_ASSERT(pages.n > 0, "no page behind the pool");
+	TEST_ASSERT_EQUAL(rte_vfio_cdev_dma_unmap(pages.iova[0], pages.len[0]),
+		-1, "EAL let DPDK's own memory be unmapped");
+	TEST_ASSERT_EQUAL(rte_errno, EPERM, "refused for another reason");
+	TEST_ASSERT_SUCCESS(rte_vfio_cdev_ioas_get(&fd, &ioas), "IOAS get");
 	for (i = 0; i < pages.n; i++)
-		TEST_ASSERT_SUCCESS(rte_vfio_cdev_dma_unmap(pages.iova[i],
+		TEST_ASSERT_SUCCESS(raw_unmap(fd, ioas, pages.iova[i],
 			pages.len[i]), "unmap page %u", i);
 
 	send_frames(port_a, BURST);
@@ -353,8 +392,9 @@ test_dma_fault(void)
 	printf("%u pages unmapped: %u frames received intact\n", pages.n, got);
 
 	for (i = 0; i < pages.n; i++)
-		TEST_ASSERT_SUCCESS(rte_vfio_cdev_dma_map(pages.iova[i],
+		TEST_ASSERT_SUCCESS(raw_map(fd, ioas, pages.iova[i],
 			pages.iova[i], pages.len[i]), "map page %u back", i);
+	rte_vfio_cdev_ioas_put();
 	TEST_ASSERT_EQUAL(got, 0, "frames arrived with their buffers unmapped");
 
 	/* the NICs may have given up on the failed DMA: restart them */
@@ -444,6 +484,143 @@ test_pci_helpers(void)
 	return TEST_SUCCESS;
 }
 
+/*
+ * An external user gets the iommufd and IOAS (with a reference per get),
+ * maps and unmaps its own memory in it, and puts its references; a put too
+ * many does nothing.
+ */
+static int
+test_ioas_user(void)
+{
+	const size_t len = 2 << 20;
+	uint32_t ioas, ioas2, ioas_id;
+	int fd, fd2;
+	void *mem;
+
+	TEST_ASSERT_SUCCESS(rte_vfio_cdev_ioas_get(&fd, &ioas), "get");
+	TEST_ASSERT_SUCCESS(rte_vfio_cdev_ioas_get(&fd2, &ioas2), "get again");
+	ioas_id = rte_vfio_cdev_ioas_id();
+	TEST_ASSERT(fd == fd2 && ioas == ioas2 && ioas == ioas_id,
+		"two gets, two answers");
+	TEST_ASSERT(fcntl(fd, F_GETFD) >= 0, "not an open fd");
+
+	mem = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	TEST_ASSERT(mem != MAP_FAILED, "mmap");
+	TEST_ASSERT_SUCCESS(raw_map(fd, ioas, (uintptr_t)mem, (uintptr_t)mem,
+		len), "the user maps its memory");
+	TEST_ASSERT_EQUAL(raw_map(fd, ioas, (uintptr_t)mem, (uintptr_t)mem,
+		len), -EEXIST, "the kernel does not see the mapping");
+	TEST_ASSERT_SUCCESS(raw_unmap(fd, ioas, (uintptr_t)mem, len),
+		"the user unmaps its memory");
+	munmap(mem, len);
+
+	rte_vfio_cdev_ioas_put();
+	rte_vfio_cdev_ioas_put();
+	rte_vfio_cdev_ioas_put();	/* one too many: nothing happens */
+	TEST_ASSERT(fcntl(fd, F_GETFD) >= 0, "EAL's iommufd was closed");
+	TEST_ASSERT_SUCCESS(rte_vfio_cdev_ioas_get(&fd, &ioas), "get after");
+	rte_vfio_cdev_ioas_put();
+	return TEST_SUCCESS;
+}
+
+/*
+ * External memory (rte_extmem_register) mapped for DMA with
+ * rte_dev_dma_map() and with rte_vfio_container_dma_map() on the default
+ * container: both reach the IOAS (the kernel sees the mapping: mapping the
+ * same IOVA again behind EAL's back fails with EEXIST). Unmapping part of
+ * a mapping, or DPDK's own memory, is refused.
+ */
+static int
+test_extmem(void)
+{
+	const size_t page = 4096, len = 64 * page;
+	uint64_t maps0, len0, maps, mapped;
+	struct rte_eth_dev_info info;
+	uint64_t va;
+	uint32_t ioas;
+	void *mem;
+	int fd;
+
+	TEST_ASSERT_SUCCESS(rte_eth_dev_info_get(port_a, &info), "dev info");
+	mem = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	TEST_ASSERT(mem != MAP_FAILED, "mmap");
+	va = (uintptr_t)mem;
+	TEST_ASSERT_SUCCESS(rte_extmem_register(mem, len, NULL, 0, page),
+		"extmem register");
+	TEST_ASSERT_SUCCESS(rte_vfio_cdev_ioas_get(&fd, &ioas), "IOAS get");
+	rte_vfio_cdev_dma_stats(&maps0, &len0);
+
+	TEST_ASSERT_SUCCESS(rte_dev_dma_map(info.device, mem, va, len),
+		"rte_dev_dma_map");
+	rte_vfio_cdev_dma_stats(&maps, &mapped);
+	TEST_ASSERT(maps == maps0 + 1 && mapped == len0 + len, "not recorded");
+	TEST_ASSERT_EQUAL(raw_map(fd, ioas, va, va, page), -EEXIST,
+		"the kernel has no mapping there");
+	TEST_ASSERT_SUCCESS(rte_dev_dma_map(info.device, mem, va, len),
+		"the same mapping again is no error");
+	TEST_ASSERT_FAIL(rte_dev_dma_unmap(info.device, mem, va, len / 2),
+		"half a mapping was unmapped");
+	TEST_ASSERT_EQUAL(rte_errno, EINVAL, "refused for another reason");
+	TEST_ASSERT_SUCCESS(rte_dev_dma_unmap(info.device, mem, va, len),
+		"rte_dev_dma_unmap");
+	TEST_ASSERT_SUCCESS(raw_map(fd, ioas, va, va, page),
+		"the kernel still has a mapping there");
+	TEST_ASSERT_SUCCESS(raw_unmap(fd, ioas, va, page), "raw unmap");
+
+	TEST_ASSERT_SUCCESS(rte_vfio_container_dma_map(
+		RTE_VFIO_DEFAULT_CONTAINER_FD, va, va, len),
+		"rte_vfio_container_dma_map");
+	TEST_ASSERT_EQUAL(raw_map(fd, ioas, va, va, page), -EEXIST,
+		"the kernel has no mapping there");
+	TEST_ASSERT_SUCCESS(rte_vfio_container_dma_unmap(
+		RTE_VFIO_DEFAULT_CONTAINER_FD, va, va, len),
+		"rte_vfio_container_dma_unmap");
+	rte_vfio_cdev_dma_stats(&maps, &mapped);
+	TEST_ASSERT(maps == maps0 && mapped == len0, "not back as it was");
+
+	rte_vfio_cdev_ioas_put();
+	TEST_ASSERT_SUCCESS(rte_extmem_unregister(mem, len), "unregister");
+	munmap(mem, len);
+	return TEST_SUCCESS;
+}
+
+/*
+ * The IOAS outlives rte_eal_cleanup() while an external user holds it; its
+ * last put closes it, and a put after that is harmless. This ends EAL:
+ * run it last, alone.
+ */
+static int
+test_ioas_cleanup(void)
+{
+	const size_t len = 2 << 20;
+	uint32_t ioas;
+	void *mem;
+	int fd;
+
+	if (rte_vfio_mode_get() != RTE_VFIO_MODE_CDEV ||
+			rte_vfio_cdev_ioas_get(&fd, &ioas) < 0) {
+		printf("no IOAS (cdev mode with a device): skipped\n");
+		return TEST_SKIPPED;
+	}
+	rte_eal_cleanup();
+	TEST_ASSERT(fcntl(fd, F_GETFD) >= 0, "the iommufd was closed under its user");
+	mem = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	TEST_ASSERT(mem != MAP_FAILED, "mmap");
+	TEST_ASSERT_SUCCESS(raw_map(fd, ioas, (uintptr_t)mem, (uintptr_t)mem,
+		len), "the IOAS is gone after cleanup");
+	printf("after rte_eal_cleanup(): iommufd %d and IOAS %u still usable\n",
+		fd, ioas);
+	rte_vfio_cdev_ioas_put();
+	TEST_ASSERT(fcntl(fd, F_GETFD) < 0 && errno == EBADF,
+		"the last put did not close the iommufd");
+	rte_vfio_cdev_ioas_put();	/* after everything: harmless */
+	munmap(mem, len);
+	return TEST_SUCCESS;
+}
+
 static struct unit_test_suite hotplug_suite = {
 	.suite_name = "vfio_cdev hotplug",
 	.unit_test_cases = {
@@ -460,6 +637,8 @@ static struct unit_test_suite dma_suite = {
 		TEST_CASE_ST(ports_setup_polled, ports_teardown, test_dma_fault),
 		TEST_CASE_ST(ports_setup_polled, ports_teardown,
 			test_pci_helpers),
+		TEST_CASE_ST(ports_setup_polled, ports_teardown, test_ioas_user),
+		TEST_CASE_ST(ports_setup_polled, ports_teardown, test_extmem),
 		TEST_CASES_END()
 	}
 };
@@ -471,6 +650,20 @@ static struct unit_test_suite intr_suite = {
 		TEST_CASES_END()
 	}
 };
+
+static struct unit_test_suite cleanup_suite = {
+	.suite_name = "vfio_cdev IOAS after cleanup",
+	.unit_test_cases = {
+		TEST_CASE(test_ioas_cleanup),
+		TEST_CASES_END()
+	}
+};
+
+static int
+test_vfio_cdev_ioas_cleanup(void)
+{
+	return unit_test_suite_runner(&cleanup_suite);
+}
 
 static int
 test_vfio_cdev_hotplug(void)
@@ -493,3 +686,5 @@ test_vfio_cdev_intr(void)
 REGISTER_TEST_COMMAND(vfio_cdev_hotplug_autotest, test_vfio_cdev_hotplug);
 REGISTER_TEST_COMMAND(vfio_cdev_dma_autotest, test_vfio_cdev_dma);
 REGISTER_TEST_COMMAND(vfio_cdev_intr_autotest, test_vfio_cdev_intr);
+REGISTER_TEST_COMMAND(vfio_cdev_ioas_cleanup_autotest,
+	test_vfio_cdev_ioas_cleanup);

@@ -16,6 +16,7 @@
  * --vfio-mode=auto|group|cdev.
  */
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_compat.h>
@@ -65,6 +66,44 @@ rte_vfio_mode_get(void);
 __rte_experimental
 const char *
 rte_vfio_mode_name(enum rte_vfio_mode mode);
+
+/**
+ * @warning
+ * @b EXPERIMENTAL: this API may change without prior notice.
+ *
+ * Get the process's iommufd and the IOAS that holds DPDK's memory, with a
+ * reference (external-user protocol, as with VFIO's external users).
+ *
+ * While the reference is held, the IOAS is not torn down, not even by
+ * rte_eal_cleanup() (which then only removes DPDK's own mappings). The
+ * caller may attach its own devices to the IOAS (VFIO_DEVICE_BIND_IOMMUFD
+ * and VFIO_DEVICE_ATTACH_IOMMUFD_PT with these IDs) and map its own
+ * memory in it (IOMMU_IOAS_MAP), at IOVAs DPDK does not use; it must not
+ * unmap what it did not map.
+ *
+ * @param iommufd
+ *   Filled with the iommufd; do not close it.
+ * @param ioas_id
+ *   Filled with the IOAS ID.
+ * @return
+ *   0, or -1 with rte_errno ENODEV when there is no IOAS (not cdev mode,
+ *   secondary process, or after rte_eal_cleanup()).
+ */
+__rte_experimental
+int
+rte_vfio_cdev_ioas_get(int *iommufd, uint32_t *ioas_id);
+
+/**
+ * @warning
+ * @b EXPERIMENTAL: this API may change without prior notice.
+ *
+ * Put a reference taken with rte_vfio_cdev_ioas_get(). The last put after
+ * rte_eal_cleanup() closes the iommufd; a put without a reference (after
+ * that, say) does nothing.
+ */
+__rte_experimental
+void
+rte_vfio_cdev_ioas_put(void);
 
 /**
  * @internal
@@ -127,8 +166,10 @@ rte_vfio_cdev_iova_ranges_update(void);
 
 /**
  * @internal
- * Map [va, va + len) at iova in the IOAS, readable and writable by DMA.
- * An IOVA range outside the ranges the IOAS allows is refused (ERANGE).
+ * Map the application's [va, va + len) at iova in the IOAS, readable and
+ * writable by DMA (rte_dev_dma_map() and the like). Refused: an IOVA range
+ * outside the ranges the IOAS allows (ERANGE), overlapping another
+ * mapping (EEXIST); the same mapping again is not an error.
  *
  * @return
  *   0, or -1 with rte_errno set and the reason logged.
@@ -139,8 +180,9 @@ rte_vfio_cdev_dma_map(uint64_t va, uint64_t iova, uint64_t len);
 
 /**
  * @internal
- * Unmap the mapping(s) that [iova, iova + len) covers entirely; the
- * kernel refuses to cut a mapping in two.
+ * Unmap the application's mapping(s) that [iova, iova + len) covers
+ * entirely. Refused: cutting a mapping (EINVAL: the kernel cannot split
+ * one), DPDK's own memory (EPERM), nothing mapped there (ENOENT).
  *
  * @return
  *   0, or -1 with rte_errno set and the reason logged.
@@ -156,6 +198,22 @@ rte_vfio_cdev_dma_unmap(uint64_t iova, uint64_t len);
 __rte_internal
 void
 rte_vfio_cdev_dma_stats(uint64_t *nb_maps, uint64_t *mapped_len);
+
+/**
+ * @internal
+ * For benchmarks only: unmap DPDK's memory and map it again, in maximal
+ * runs where it is never freed (per_page false, the normal way) or one
+ * page per mapping (per_page true, what the normal way is compared with),
+ * which then stays the way until the next call.
+ *
+ * @param nb_ioctls
+ *   Filled with the number of IOMMU_IOAS_MAP calls the mapping took.
+ * @param cycles
+ *   Filled with the timer cycles the mapping took.
+ */
+__rte_internal
+int
+rte_vfio_cdev_dma_remap(bool per_page, uint64_t *nb_ioctls, uint64_t *cycles);
 
 #ifdef __cplusplus
 }

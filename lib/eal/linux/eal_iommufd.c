@@ -8,9 +8,11 @@
  * first device is attached (then kept in sync by a memory event callback),
  * emptied and closed at rte_eal_cleanup().
  *
- * Memory is mapped one page per IOMMU_IOAS_MAP: the kernel cannot unmap
- * part of a mapped area, so this is what lets any freed page be unmapped
- * without touching its neighbours.
+ * The kernel cannot unmap part of a mapped area, so how memory is cut into
+ * mappings decides what can be freed alone (eal_dma_table.h): memory DPDK
+ * never frees (-m/--socket-mem preallocation, --legacy-mem) is mapped in
+ * maximal VA-contiguous runs, one ioctl each; memory it may free, one page
+ * per mapping, so that a free never unmaps a page still in use.
  */
 
 #include <errno.h>
@@ -23,14 +25,19 @@
 #include <unistd.h>
 
 #include <rte_common.h>
+#include <rte_cycles.h>
 #include <rte_eal_memconfig.h>
 #include <rte_errno.h>
 #include <rte_log.h>
 #include <rte_memory.h>
+#include <rte_spinlock.h>
 #include <rte_vfio_cdev.h>
 
-#include "eal_iommufd_uapi.h"
+#include "eal_dma_table.h"
+#include "eal_internal_cfg.h"
+#include "eal_private.h"
 #include "eal_iommufd.h"
+#include "eal_iommufd_uapi.h"
 
 #define MEM_EVENT_CLB_NAME "vfio_cdev_mem_event_clb"
 #define IOVA_RANGES_MAX 16u
@@ -38,12 +45,16 @@
 static struct {
 	int fd;			/* /dev/iommu, -1 when closed */
 	uint32_t ioas_id;
+	bool eal_holds;		/* EAL's own reference, until cleanup */
+	unsigned int refs;	/* external users' references */
 	bool dma_ready;		/* memory mapped, callback registered */
+	bool per_page;		/* map never-freed memory page by page too */
 	unsigned int nb_ranges;
 	struct iommu_iova_range ranges[IOVA_RANGES_MAX];
-	uint64_t nb_maps;	/* mappings made and not undone */
-	uint64_t mapped_len;
-} iommufd = { .fd = -1 };
+	rte_spinlock_t lock;	/* the table and the ioctls that follow it */
+	struct eal_dma_table table;
+	uint64_t nb_map_ioctls;
+} iommufd = { .fd = -1, .lock = RTE_SPINLOCK_INITIALIZER };
 
 int
 rte_vfio_cdev_iommufd(void)
@@ -82,6 +93,7 @@ eal_iommufd_open(const char *path)
 	iommufd.fd = fd;
 	iommufd.ioas_id = alloc.out_ioas_id;
 	iommufd.nb_ranges = 0;
+	iommufd.eal_holds = true;
 	RTE_LOG(DEBUG, EAL, "VFIO cdev mode: iommufd %d, IOAS %u\n", fd,
 		alloc.out_ioas_id);
 	return 0;
@@ -175,18 +187,43 @@ log_memlock_need(uint64_t len)
 		return;
 	said = true;
 
+	uint64_t nb, mapped;
+
 	rte_memseg_walk_thread_unsafe(add_memseg_len, &total);
-	if (total < iommufd.mapped_len + len)
-		total = iommufd.mapped_len + len;
+	eal_dma_table_stats(&iommufd.table, &nb, &mapped);
+	if (total < mapped + len)
+		total = mapped + len;
 	if (getrlimit(RLIMIT_MEMLOCK, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY)
 		return;
 	RTE_LOG(ERR, EAL, "VFIO cdev mode: pinning DPDK's memory for DMA needs RLIMIT_MEMLOCK of at least %" PRIu64 " KiB, it is %" PRIu64 " KiB: raise it (ulimit -l, LimitMEMLOCK= in systemd) or use less memory (-m)\n",
 		total >> 10, (uint64_t)rl.rlim_cur >> 10);
 }
 
-int
-rte_vfio_cdev_dma_map(uint64_t va, uint64_t iova, uint64_t len)
+/* Empty the IOAS, whatever it holds. */
+static void
+unmap_all(void)
 {
+	struct iommu_ioas_unmap unmap = {
+		.size = sizeof(unmap),
+		.ioas_id = iommufd.ioas_id,
+		.iova = 0,
+		.length = UINT64_MAX,
+	};
+
+	if (iommufd.table.nb > 0 &&
+			ioctl(iommufd.fd, IOMMU_IOAS_UNMAP, &unmap) < 0)
+		RTE_LOG(ERR, EAL, "VFIO cdev mode: emptying the IOAS failed: %s\n",
+			strerror(errno));
+	eal_dma_table_clear(&iommufd.table);
+}
+
+/* Record an area, then map it; nothing recorded if the map fails. */
+static int
+map_area(uint64_t va, uint64_t iova, uint64_t len, enum eal_dma_kind kind)
+{
+	const struct eal_dma_area area = {
+		.va = va, .iova = iova, .len = len, .kind = kind,
+	};
 	struct iommu_ioas_map map = {
 		.size = sizeof(map),
 		.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
@@ -196,11 +233,8 @@ rte_vfio_cdev_dma_map(uint64_t va, uint64_t iova, uint64_t len)
 		.length = len,
 		.iova = iova,
 	};
+	int ret;
 
-	if (iommufd.fd < 0) {
-		rte_errno = ENODEV;
-		return -1;
-	}
 	if (!iova_allowed(iova, len)) {
 		RTE_LOG(ERR, EAL, "VFIO cdev mode: IOVA 0x%" PRIx64 " - 0x%" PRIx64 " (VA 0x%" PRIx64 ") is outside the IOAS ranges the IOMMU allows; %s\n",
 			iova, iova + len - 1, va,
@@ -211,21 +245,27 @@ rte_vfio_cdev_dma_map(uint64_t va, uint64_t iova, uint64_t len)
 		rte_errno = ERANGE;
 		return -1;
 	}
+	ret = eal_dma_table_add(&iommufd.table, &area);
+	if (ret < 0) {
+		rte_errno = -ret;
+		return -1;
+	}
+	iommufd.nb_map_ioctls++;
 	if (ioctl(iommufd.fd, IOMMU_IOAS_MAP, &map) < 0) {
 		rte_errno = errno;
+		eal_dma_table_remove(&iommufd.table, iova, len);
 		RTE_LOG(ERR, EAL, "VFIO cdev mode: IOMMU_IOAS_MAP of VA 0x%" PRIx64 " at IOVA 0x%" PRIx64 " (%" PRIu64 " bytes) failed: %s\n",
-			va, iova, len, strerror(errno));
+			va, iova, len, strerror(rte_errno));
 		if (rte_errno == ENOMEM)
 			log_memlock_need(len);
 		return -1;
 	}
-	iommufd.nb_maps++;
-	iommufd.mapped_len += len;
 	return 0;
 }
 
+/* Unmap the areas [iova, iova + len) covers whole, and forget them. */
 static int
-ioas_unmap(uint64_t iova, uint64_t len, uint64_t *unmapped)
+unmap_range(uint64_t iova, uint64_t len)
 {
 	struct iommu_ioas_unmap unmap = {
 		.size = sizeof(unmap),
@@ -233,50 +273,92 @@ ioas_unmap(uint64_t iova, uint64_t len, uint64_t *unmapped)
 		.iova = iova,
 		.length = len,
 	};
+	int ret;
 
+	ret = eal_dma_table_can_remove(&iommufd.table, iova, len);
+	if (ret < 0) {
+		rte_errno = -ret;
+		return -1;
+	}
 	if (ioctl(iommufd.fd, IOMMU_IOAS_UNMAP, &unmap) < 0) {
 		rte_errno = errno;
 		RTE_LOG(ERR, EAL, "VFIO cdev mode: IOMMU_IOAS_UNMAP of IOVA 0x%" PRIx64 " (%" PRIu64 " bytes) failed: %s\n",
 			iova, len, strerror(errno));
 		return -1;
 	}
-	*unmapped = unmap.length;
+	eal_dma_table_remove(&iommufd.table, iova, len);
 	return 0;
 }
 
-/* Empty the IOAS, whatever it holds. */
-static void
-unmap_all(void)
-{
-	uint64_t unmapped = 0;
-
-	if (iommufd.nb_maps > 0)
-		ioas_unmap(0, UINT64_MAX, &unmapped);
-	iommufd.nb_maps = 0;
-	iommufd.mapped_len = 0;
-}
-
+/* An application's mapping (rte_dev_dma_map() and the like). */
 int
-rte_vfio_cdev_dma_unmap(uint64_t iova, uint64_t len)
+rte_vfio_cdev_dma_map(uint64_t va, uint64_t iova, uint64_t len)
 {
-	uint64_t unmapped = 0;
+	unsigned int first;
+	int ret;
 
 	if (iommufd.fd < 0) {
 		rte_errno = ENODEV;
 		return -1;
 	}
-	if (ioas_unmap(iova, len, &unmapped) < 0)
+	rte_spinlock_lock(&iommufd.lock);
+	ret = map_area(va, iova, len, EAL_DMA_USER);
+	if (ret < 0 && rte_errno == EEXIST &&
+			eal_dma_table_find(&iommufd.table, iova, len, &first) == 1 &&
+			iommufd.table.areas[first].iova == iova &&
+			iommufd.table.areas[first].len == len &&
+			iommufd.table.areas[first].va == va) {
+		ret = 0;	/* the same mapping again: already there */
+	} else if (ret < 0 && rte_errno == EEXIST) {
+		RTE_LOG(ERR, EAL, "VFIO cdev mode: IOVA 0x%" PRIx64 " - 0x%" PRIx64 " overlaps a mapping already in the IOAS\n",
+			iova, iova + len - 1);
+	}
+	rte_spinlock_unlock(&iommufd.lock);
+	return ret;
+}
+
+/* Only the application's own mappings, and only whole. */
+int
+rte_vfio_cdev_dma_unmap(uint64_t iova, uint64_t len)
+{
+	unsigned int first, n, i;
+	int ret = -1;
+
+	if (iommufd.fd < 0) {
+		rte_errno = ENODEV;
 		return -1;
-	iommufd.nb_maps--;
-	iommufd.mapped_len -= unmapped;
-	return 0;
+	}
+	rte_spinlock_lock(&iommufd.lock);
+	n = eal_dma_table_find(&iommufd.table, iova, len, &first);
+	for (i = first; i < first + n; i++) {
+		if (iommufd.table.areas[i].kind != EAL_DMA_USER) {
+			RTE_LOG(ERR, EAL, "VFIO cdev mode: cannot unmap IOVA 0x%" PRIx64 " - 0x%" PRIx64 ": it holds DPDK's own memory, which EAL maps and unmaps\n",
+				iova, iova + len - 1);
+			rte_errno = EPERM;
+			goto out;
+		}
+	}
+	ret = unmap_range(iova, len);
+	if (ret < 0 && rte_errno == EINVAL && n > 0)
+		RTE_LOG(ERR, EAL, "VFIO cdev mode: cannot unmap IOVA 0x%" PRIx64 " - 0x%" PRIx64 ": it cuts the mapping 0x%" PRIx64 " - 0x%" PRIx64 " and the kernel cannot split a mapping; unmap it whole, or map in smaller pieces\n",
+			iova, iova + len - 1,
+			(uint64_t)iommufd.table.areas[first].iova,
+			(uint64_t)(iommufd.table.areas[first + n - 1].iova +
+			iommufd.table.areas[first + n - 1].len - 1));
+	else if (ret < 0 && rte_errno == ENOENT)
+		RTE_LOG(ERR, EAL, "VFIO cdev mode: nothing is mapped at IOVA 0x%" PRIx64 " - 0x%" PRIx64 "\n",
+			iova, iova + len - 1);
+out:
+	rte_spinlock_unlock(&iommufd.lock);
+	return ret;
 }
 
 void
 rte_vfio_cdev_dma_stats(uint64_t *nb_maps, uint64_t *mapped_len)
 {
-	*nb_maps = iommufd.nb_maps;
-	*mapped_len = iommufd.mapped_len;
+	rte_spinlock_lock(&iommufd.lock);
+	eal_dma_table_stats(&iommufd.table, nb_maps, mapped_len);
+	rte_spinlock_unlock(&iommufd.lock);
 }
 
 /* Map or unmap each page of [addr, addr + len) of one memseg list. After
@@ -289,31 +371,100 @@ mem_event_callback(enum rte_mem_event type, const void *addr, size_t len,
 	const struct rte_memseg_list *msl = rte_mem_virt2memseg_list(addr);
 	const struct rte_memseg *ms;
 	size_t done;
+	int ret;
 
 	if (msl == NULL || msl->external)
 		return;
 	ms = rte_mem_virt2memseg(addr, msl);
+	rte_spinlock_lock(&iommufd.lock);
 	for (done = 0; done < len; done += ms->len, ms++) {
 		if (ms->iova == RTE_BAD_IOVA)
 			continue;
-		if (type == RTE_MEM_EVENT_ALLOC ?
-				rte_vfio_cdev_dma_map(ms->addr_64, ms->iova, ms->len) :
-				rte_vfio_cdev_dma_unmap(ms->iova, ms->len)) {
-			RTE_LOG(ERR, EAL, "VFIO cdev mode: %zu bytes at %p are not %s for DMA\n",
+		ret = type == RTE_MEM_EVENT_ALLOC ?
+			map_area(ms->addr_64, ms->iova, ms->len, EAL_DMA_PAGE) :
+			unmap_range(ms->iova, ms->len);
+		if (ret < 0) {
+			RTE_LOG(ERR, EAL, "VFIO cdev mode: %zu bytes at %p are not %s for DMA: %s\n",
 				len - done, RTE_PTR_ADD(addr, done),
-				type == RTE_MEM_EVENT_ALLOC ? "mapped" : "unmapped");
-			return;
+				type == RTE_MEM_EVENT_ALLOC ? "mapped" : "unmapped",
+				rte_strerror(rte_errno));
+			break;
 		}
 	}
+	rte_spinlock_unlock(&iommufd.lock);
+}
+
+/* A VA- and IOVA-contiguous run of never-freed memory being gathered. */
+struct run {
+	uint64_t va, iova, len;
+};
+
+static int
+flush_run(struct run *r)
+{
+	int ret = 0;
+
+	if (r->len != 0)
+		ret = map_area(r->va, r->iova, r->len, EAL_DMA_RUN);
+	r->len = 0;
+	return ret;
+}
+
+/* Memory DPDK never gives back: it may be mapped in runs. */
+static bool
+never_freed(const struct rte_memseg *ms)
+{
+	return eal_get_internal_configuration()->legacy_mem ||
+		(ms->flags & RTE_MEMSEG_FLAG_DO_NOT_FREE);
 }
 
 static int
 map_memseg(const struct rte_memseg_list *msl, const struct rte_memseg *ms,
-		void *arg __rte_unused)
+		void *arg)
 {
+	struct run *r = arg;
+
 	if (msl->external || ms->iova == RTE_BAD_IOVA)
 		return 0;
-	return rte_vfio_cdev_dma_map(ms->addr_64, ms->iova, ms->len);
+	if (iommufd.per_page || !never_freed(ms)) {
+		if (flush_run(r) < 0)
+			return -1;
+		return map_area(ms->addr_64, ms->iova, ms->len, EAL_DMA_PAGE);
+	}
+	if (r->len != 0 && r->va + r->len == ms->addr_64 &&
+			r->iova + r->len == ms->iova) {
+		r->len += ms->len;
+		return 0;
+	}
+	if (flush_run(r) < 0)
+		return -1;
+	*r = (struct run){ ms->addr_64, ms->iova, ms->len };
+	return 0;
+}
+
+/* Map all of EAL's memory; with the memory lock and our lock held. */
+static int
+map_eal_memory(void)
+{
+	struct run r = { 0 };
+
+	if (rte_memseg_walk_thread_unsafe(map_memseg, &r) != 0)
+		return -1;
+	return flush_run(&r);
+}
+
+/* Unmap EAL's own mappings (runs and pages), the application's stay. */
+static void
+unmap_eal_memory(void)
+{
+	unsigned int i = 0;
+
+	while (i < iommufd.table.nb) {
+		const struct eal_dma_area *a = &iommufd.table.areas[i];
+
+		if (a->kind == EAL_DMA_USER || unmap_range(a->iova, a->len) < 0)
+			i++;
+	}
 }
 
 int
@@ -330,42 +481,119 @@ rte_vfio_cdev_dma_prepare(void)
 
 	/* no memory comes or goes between the walk and the callback */
 	rte_mcfg_mem_read_lock();
-	if (rte_memseg_walk_thread_unsafe(map_memseg, NULL) != 0) {
+	rte_spinlock_lock(&iommufd.lock);
+	if (map_eal_memory() < 0) {
 		ret = -1;
-	} else if (rte_mem_event_callback_register(MEM_EVENT_CLB_NAME,
+		unmap_eal_memory();	/* leave the IOAS as it was */
+	}
+	rte_spinlock_unlock(&iommufd.lock);
+	if (ret == 0 && rte_mem_event_callback_register(MEM_EVENT_CLB_NAME,
 			mem_event_callback, NULL) < 0 && rte_errno != ENOTSUP) {
 		RTE_LOG(ERR, EAL, "VFIO cdev mode: cannot register memory event callback: %s\n",
 			rte_strerror(rte_errno));
+		rte_spinlock_lock(&iommufd.lock);
+		unmap_eal_memory();
+		rte_spinlock_unlock(&iommufd.lock);
 		ret = -1;
 	}
 	rte_mcfg_mem_read_unlock();
+	if (ret == 0) {
+		uint64_t nb, len;
 
-	if (ret < 0) {
-		unmap_all();	/* leave the IOAS empty, as it was */
-		return -1;
+		iommufd.dma_ready = true;
+		rte_vfio_cdev_dma_stats(&nb, &len);
+		RTE_LOG(INFO, EAL, "VFIO cdev mode: %" PRIu64 " MiB of memory mapped for DMA in %" PRIu64 " mapping(s)\n",
+			len >> 20, nb);
 	}
-	iommufd.dma_ready = true;
-	return 0;
+	return ret;
 }
 
-void
-eal_iommufd_close(void)
+int
+rte_vfio_cdev_dma_remap(bool per_page, uint64_t *nb_ioctls, uint64_t *cycles)
+{
+	uint64_t start;
+	int ret;
+
+	if (!iommufd.dma_ready) {
+		rte_errno = ENODEV;
+		return -1;
+	}
+	rte_mcfg_mem_read_lock();
+	rte_spinlock_lock(&iommufd.lock);
+	unmap_eal_memory();
+	iommufd.per_page = per_page;
+	*nb_ioctls = iommufd.nb_map_ioctls;
+	start = rte_get_timer_cycles();
+	ret = map_eal_memory();
+	*cycles = rte_get_timer_cycles() - start;
+	*nb_ioctls = iommufd.nb_map_ioctls - *nb_ioctls;
+	rte_spinlock_unlock(&iommufd.lock);
+	rte_mcfg_mem_read_unlock();
+	return ret;
+}
+
+/* The last reference is gone: empty, destroy and close. */
+static void
+release(void)
 {
 	struct iommu_destroy destroy = {
 		.size = sizeof(destroy),
 		.id = iommufd.ioas_id,
 	};
 
-	if (iommufd.fd < 0)
-		return;
-	if (iommufd.dma_ready) {
-		rte_mem_event_callback_unregister(MEM_EVENT_CLB_NAME, NULL);
-		iommufd.dma_ready = false;
-	}
 	unmap_all();
 	if (ioctl(iommufd.fd, IOMMU_DESTROY, &destroy) < 0)
 		RTE_LOG(DEBUG, EAL, "VFIO cdev mode: IOMMU_DESTROY of IOAS %u: %s\n",
 			iommufd.ioas_id, strerror(errno));
 	close(iommufd.fd);
 	iommufd.fd = -1;
+}
+
+int
+rte_vfio_cdev_ioas_get(int *fd, uint32_t *ioas_id)
+{
+	int ret = 0;
+
+	rte_spinlock_lock(&iommufd.lock);
+	if (iommufd.fd < 0 || !iommufd.eal_holds) {
+		rte_errno = ENODEV;
+		ret = -1;
+	} else {
+		iommufd.refs++;
+		*fd = iommufd.fd;
+		*ioas_id = iommufd.ioas_id;
+	}
+	rte_spinlock_unlock(&iommufd.lock);
+	return ret;
+}
+
+void
+rte_vfio_cdev_ioas_put(void)
+{
+	rte_spinlock_lock(&iommufd.lock);
+	if (iommufd.refs > 0 && --iommufd.refs == 0 && !iommufd.eal_holds)
+		release();
+	rte_spinlock_unlock(&iommufd.lock);
+}
+
+void
+eal_iommufd_close(void)
+{
+	if (iommufd.fd < 0 || !iommufd.eal_holds)
+		return;
+	if (iommufd.dma_ready) {
+		rte_mem_event_callback_unregister(MEM_EVENT_CLB_NAME, NULL);
+		iommufd.dma_ready = false;
+	}
+	rte_spinlock_lock(&iommufd.lock);
+	iommufd.eal_holds = false;
+	if (iommufd.refs == 0) {
+		release();
+	} else {
+		/* its users keep the IOAS and their own mappings, not EAL's */
+		unmap_eal_memory();
+		RTE_LOG(INFO, EAL, "VFIO cdev mode: IOAS %u kept for its %u external user(s)\n",
+			iommufd.ioas_id, iommufd.refs);
+	}
+	rte_spinlock_unlock(&iommufd.lock);
 }
