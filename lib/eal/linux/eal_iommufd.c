@@ -119,22 +119,29 @@ rte_vfio_cdev_iova_ranges_update(void)
 		.num_iovas = IOVA_RANGES_MAX,
 		.allowed_iovas = (uintptr_t)iommufd.ranges,
 	};
+	uint64_t max;
 	unsigned int i;
 
+	/* mappings made meanwhile check against the ranges */
+	rte_spinlock_lock(&iommufd.lock);
 	if (ioctl(iommufd.fd, IOMMU_IOAS_IOVA_RANGES, &q) < 0) {
-		RTE_LOG(ERR, EAL, "VFIO cdev mode: IOMMU_IOAS_IOVA_RANGES failed: %s\n",
-			strerror(errno));
 		rte_errno = errno;
+		rte_spinlock_unlock(&iommufd.lock);
+		RTE_LOG(ERR, EAL, "VFIO cdev mode: IOMMU_IOAS_IOVA_RANGES failed: %s\n",
+			strerror(rte_errno));
 		return -1;
 	}
 	iommufd.nb_ranges = RTE_MIN(q.num_iovas, IOVA_RANGES_MAX);
-	for (i = 0; i < iommufd.nb_ranges; i++)
+	max = iova_max();
+	rte_spinlock_unlock(&iommufd.lock);
+
+	for (i = 0; i < q.num_iovas && i < IOVA_RANGES_MAX; i++)
 		RTE_LOG(DEBUG, EAL, "VFIO cdev mode: IOAS range %u: 0x%" PRIx64 " - 0x%" PRIx64 "\n",
 			i, (uint64_t)iommufd.ranges[i].start,
 			(uint64_t)iommufd.ranges[i].last);
 	/* EAL then refuses to allocate memory the IOMMU cannot address */
-	if (iommufd.nb_ranges > 0 && iova_max() < UINT64_MAX)
-		rte_mem_set_dma_mask(64 - __builtin_clzll(iova_max()));
+	if (max != 0 && max < UINT64_MAX)
+		rte_mem_set_dma_mask(64 - __builtin_clzll(max));
 	return 0;
 }
 
