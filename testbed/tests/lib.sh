@@ -15,13 +15,13 @@ note() { echo "note: $*"; }
 # testpmd_forward NAME SECONDS EAL-ARGS... : io forwarding with --tx-first
 # for SECONDS, log kept as $VFIO_CDEV_RUN/NAME.log. Checks that every
 # port received and sent packets; prints the counts and the rates testpmd
-# measured over its last 5 s.
+# measured over its last 2 s.
 testpmd_forward() {
 	local name=$1 secs=$2 log
 	shift 2
 	log=$VFIO_CDEV_RUN/$name.log
 	timeout --preserve-status -s INT "$secs" "$TESTPMD" -l 0-1 -n 1 "$@" \
-		-- --forward-mode=io --tx-first --nb-cores=1 --stats-period=5 \
+		-- --forward-mode=io --tx-first --nb-cores=1 --stats-period=2 \
 		> "$log" 2>&1 ||
 		{ tail -20 "$log"; fail "$name: testpmd failed"; }
 	awk -v name="$name" '
@@ -35,7 +35,7 @@ testpmd_forward() {
 			n = 0
 			for (p in ports) {
 				n++
-				printf "note: %s: port %s RX %d TX %d packets; last 5 s: RX %d pps, TX %d pps\n",
+				printf "note: %s: port %s RX %d TX %d packets; last 2 s: RX %d pps, TX %d pps\n",
 					name, p, rx[p], tx[p], rxpps[p], txpps[p]
 				if (rx[p] == 0 || tx[p] == 0)
 					bad = 1

@@ -97,10 +97,10 @@ bool vfio_cdev_name_valid(const char *name);
 int vfio_cdev_identify(const char *name, struct vfio_cdev_device *dev);
 
 /*
- * Scan the cdev directory and hand each device not yet known and
- * identified to vfio_cdev_add_device(). Does not look at the VFIO mode or
- * --no-pci: the bus scan does. Returns 0, or -1 if the directory exists
- * but cannot be read.
+ * Scan the cdev directory: hand each new device that is identified to
+ * vfio_cdev_add_device(), look up the devargs of known ones again. Does
+ * not look at the VFIO mode or --no-pci: the bus scan does. Returns 0, or
+ * -1 if the directory exists but cannot be read.
  */
 int vfio_cdev_scan_devices(void);
 
