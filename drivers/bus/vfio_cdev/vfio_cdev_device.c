@@ -218,6 +218,17 @@ region_cap(const struct vfio_region_info *info, uint16_t id)
 	return NULL;
 }
 
+static void
+free_regions(struct vfio_cdev_device *dev)
+{
+	unsigned int i;
+
+	for (i = 0; i < VFIO_CDEV_NB_REGIONS; i++) {
+		free(dev->regions[i].info);
+		dev->regions[i] = (struct vfio_cdev_region){ 0 };
+	}
+}
+
 static int
 read_device_info(struct vfio_cdev_device *dev)
 {
@@ -251,7 +262,10 @@ read_device_info(struct vfio_cdev_device *dev)
 		dev->regions[i].offset = r->offset;
 		dev->regions[i].size = r->size;
 		dev->regions[i].flags = r->flags;
-		free(r);
+		if (i < PCI_MAX_RESOURCE)
+			dev->regions[i].info = r;	/* map_bar() reads it */
+		else
+			free(r);
 	}
 	if (dev->regions[VFIO_CDEV_CONFIG_REGION].size == 0) {
 		VFIO_CDEV_DEV_LOG(ERR, dev, "no config space region");
@@ -299,21 +313,18 @@ fail:
 static int
 map_bar(struct vfio_cdev_device *dev, unsigned int i)
 {
-	const struct vfio_region_info_cap_sparse_mmap *sparse = NULL;
+	const struct vfio_region_info_cap_sparse_mmap *sparse;
 	const struct vfio_cdev_region *reg = &dev->regions[i];
 	struct vfio_region_sparse_mmap_area whole = { 0, reg->size };
 	const struct vfio_region_sparse_mmap_area *areas = &whole;
-	struct vfio_region_info *info = NULL;
 	uint32_t nb_areas = 1, a;
 	void *base, *p;
 
 	if (reg->size == 0 || !(reg->flags & VFIO_REGION_INFO_FLAG_MMAP))
 		return 0;	/* I/O port BAR or not mappable: fd access */
 
-	info = region_info(dev, i);
-	if (info != NULL)
-		sparse = (const void *)region_cap(info,
-			VFIO_REGION_INFO_CAP_SPARSE_MMAP);
+	sparse = (const void *)region_cap(reg->info,
+		VFIO_REGION_INFO_CAP_SPARSE_MMAP);
 	if (sparse != NULL) {
 		areas = sparse->areas;
 		nb_areas = sparse->nr_areas;
@@ -337,7 +348,6 @@ map_bar(struct vfio_cdev_device *dev, unsigned int i)
 		if (p == MAP_FAILED)
 			goto fail_unmap;
 	}
-	free(info);
 	dev->pci.mem_resource[i].addr = base;
 	dev->pci.mem_resource[i].len = reg->size;
 	return 0;
@@ -347,7 +357,6 @@ fail_unmap:
 fail:
 	VFIO_CDEV_DEV_LOG(ERR, dev, "mmap BAR%u (%" PRIu64 " bytes): %s", i,
 		reg->size, strerror(errno));
-	free(info);
 	return -errno;
 }
 
@@ -433,6 +442,7 @@ vfio_cdev_device_teardown(struct vfio_cdev_device *dev)
 		/* fall through */
 	case VFIO_CDEV_BOUND:	/* closing the fd unbinds */
 	case VFIO_CDEV_OPENED:
+		free_regions(dev);
 		close(dev->fd);
 		dev->fd = -1;
 		/* fall through */

@@ -51,6 +51,8 @@ struct vfio_cdev_region {
 	uint64_t offset;	/* in the device fd */
 	uint64_t size;
 	uint32_t flags;		/* VFIO_REGION_INFO_FLAG_* */
+	struct vfio_region_info *info;	/* BARs: with capabilities (sparse
+					 * mmap areas), kept for mapping */
 };
 
 /*
