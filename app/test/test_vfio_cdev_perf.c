@@ -164,8 +164,6 @@ test_probe_perf(void)
 {
 	char bdf[RTE_DEV_NAME_MAX_LEN];
 	const char *env = getenv("VFIO_CDEV_TEST_HOTPLUG");
-	const char *bus = rte_vfio_mode_get() == RTE_VFIO_MODE_CDEV ?
-		"vfio_cdev" : "pci";
 	const int rounds = 5;
 	uint64_t start, total = 0;
 	int i;
@@ -178,7 +176,7 @@ test_probe_perf(void)
 		start = rte_get_timer_cycles();
 		TEST_ASSERT_SUCCESS(rte_dev_probe(bdf), "probe %s", bdf);
 		total += rte_get_timer_cycles() - start;
-		TEST_ASSERT_SUCCESS(rte_eal_hotplug_remove(bus, bdf),
+		TEST_ASSERT_SUCCESS(rte_eal_hotplug_remove("pci", bdf),
 			"remove %s", bdf);
 	}
 	printf("probe of %s in %s mode: %.2f ms on average over %d\n", bdf,

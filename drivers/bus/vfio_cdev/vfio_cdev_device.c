@@ -3,10 +3,12 @@
  */
 
 /*
- * A device's life cycle up to the point a PCI driver can use it:
- * open the cdev, bind it to the process's iommufd, attach it to the IOAS,
- * read its regions, map its BARs, set up interrupts, enable DMA. Each step
- * is undone in reverse order, on failure as on removal.
+ * A device's life cycle up to the point its PCI driver can use it, as
+ * group mode's pci_vfio_map_resource() brings it there: open the cdev,
+ * bind it to the process's iommufd, attach it to the IOAS, read its
+ * regions, map its BARs, set up interrupts, enable memory and bus
+ * mastering, reset, arm the device request IRQ. Each step is undone in
+ * reverse order, on failure as on unmap.
  */
 
 #include <errno.h>
@@ -24,9 +26,7 @@
 #include <unistd.h>
 
 #include <rte_common.h>
-#include <rte_eal_paging.h>
 #include <rte_errno.h>
-#include <rte_pci.h>
 #include <rte_vfio_cdev.h>
 
 #include "vfio_cdev_private.h"
@@ -36,22 +36,20 @@
 #define PCI_COMMAND_MEMORY_BIT 0x2
 #define PCI_COMMAND_MASTER_BIT 0x4
 
-static void
-node_path(const struct vfio_cdev_device *dev, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s/vfio/devices/%s", rte_vfio_cdev_dev_root(),
-		dev->cdev_name);
-}
+/* The PCI bus reads config space and I/O port BARs at these offsets of
+ * the device fd (VFIO_GET_REGION_ADDR in eal_vfio.h): vfio-pci's layout.
+ */
+#define REGION_OFFSET(index) ((uint64_t)(index) << 40)
 
-/* "group 5" for messages about a device held through its group. */
+/* "/dev/vfio/5" for messages about a device held through its group. */
 static void
 group_name(const struct vfio_cdev_device *dev, char *buf, size_t len)
 {
 	char path[PATH_MAX], target[PATH_MAX];
 	ssize_t n;
 
-	snprintf(path, sizeof(path), "%s/bus/pci/devices/%s/iommu_group",
-		rte_vfio_cdev_sys_root(), dev->pci.name);
+	snprintf(path, sizeof(path), "%s/%s/iommu_group",
+		rte_pci_get_sysfs_path(), dev->pci->name);
 	n = readlink(path, target, sizeof(target) - 1);
 	if (n < 0) {
 		snprintf(buf, len, "its VFIO group");
@@ -61,30 +59,30 @@ group_name(const struct vfio_cdev_device *dev, char *buf, size_t len)
 	snprintf(buf, len, "/dev/vfio/%s", basename(target));
 }
 
-static int
-open_node(struct vfio_cdev_device *dev)
+int
+vfio_cdev_open(struct vfio_cdev_device *dev)
 {
-	char path[PATH_MAX];
+	char dir[PATH_MAX], path[PATH_MAX];
 	struct stat st;
-	int fd;
+	int fd, err;
 
-	node_path(dev, path, sizeof(path));
-	fd = open(path, O_RDWR | O_CLOEXEC);
+	vfio_cdev_devices_dir(dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/%s", dir, dev->cdev_name);
+	/* no link followed, no blocking on whatever else stands there */
+	fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd < 0) {
-		int err = errno;
-
+		err = errno;
 		if (err == EACCES || err == EPERM)
 			VFIO_CDEV_DEV_LOG(ERR, dev, "open %s: %s; run as root, or let the user open %s and /dev/iommu (udev rule, e.g. GROUP=\"vfio\" MODE=\"0660\")",
 				path, strerror(err), path);
 		else if (err == EBUSY)
 			VFIO_CDEV_DEV_LOG(ERR, dev, "open %s: %s; another process has the device open: stop it or leave the device out (-b %s)",
-				path, strerror(err), dev->pci.name);
+				path, strerror(err), dev->pci->name);
 		else
 			VFIO_CDEV_DEV_LOG(ERR, dev, "open %s: %s", path,
 				strerror(err));
 		return -err;
 	}
-	/* the node opened is the one sysfs names: no check-then-open race */
 	if (fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode) ||
 			st.st_rdev != dev->devt) {
 		VFIO_CDEV_DEV_LOG(ERR, dev, "open %s: the node opened is not character device %u:%u that sysfs names; refusing it",
@@ -92,9 +90,29 @@ open_node(struct vfio_cdev_device *dev)
 		close(fd);
 		return -ENODEV;
 	}
+	/* the devt matches; sysfs must still give it to this device */
+	if (vfio_cdev_check_identity(dev) < 0) {
+		close(fd);
+		return -ENODEV;
+	}
+	if (fcntl(fd, F_SETFL, 0) < 0) {
+		err = errno;
+		VFIO_CDEV_DEV_LOG(ERR, dev, "fcntl %s: %s", path, strerror(err));
+		close(fd);
+		return -err;
+	}
 	dev->fd = fd;
 	dev->state = VFIO_CDEV_OPENED;
 	return 0;
+}
+
+void
+vfio_cdev_close(struct vfio_cdev_device *dev)
+{
+	if (dev->fd >= 0)
+		close(dev->fd);
+	dev->fd = -1;
+	dev->state = VFIO_CDEV_RESOLVED;
 }
 
 static int
@@ -121,7 +139,7 @@ bind_iommufd(struct vfio_cdev_device *dev)
 	case EBUSY:
 		group_name(dev, group, sizeof(group));
 		VFIO_CDEV_DEV_LOG(ERR, dev, "VFIO_DEVICE_BIND_IOMMUFD: %s; the device is in use through %s or bound by another process: stop that process or leave the device out (-b %s)",
-			strerror(err), group, dev->pci.name);
+			strerror(err), group, dev->pci->name);
 		break;
 	case EPERM:
 		VFIO_CDEV_DEV_LOG(ERR, dev, "VFIO_DEVICE_BIND_IOMMUFD: %s; the IOMMU lacks interrupt remapping: enable it (QEMU: intel-iommu,intremap=on) or allow unsafe interrupts (iommufd.allow_unsafe_interrupts=1)",
@@ -147,7 +165,7 @@ attach_ioas(struct vfio_cdev_device *dev)
 		err = errno;
 		VFIO_CDEV_DEV_LOG(ERR, dev, "VFIO_DEVICE_ATTACH_IOMMUFD_PT to IOAS %u: %s%s",
 			rte_vfio_cdev_ioas_id(), strerror(err),
-			err == EADDRINUSE || err == EINVAL ?
+			err == EADDRINUSE ?
 			"; memory already mapped overlaps the device's reserved IOVA regions" : "");
 		return -err;
 	}
@@ -156,8 +174,9 @@ attach_ioas(struct vfio_cdev_device *dev)
 	/* the device's reserved regions narrow what the IOAS allows */
 	if (rte_vfio_cdev_iova_ranges_update() < 0 ||
 			rte_vfio_cdev_dma_prepare() < 0) {
+		err = rte_errno;
 		VFIO_CDEV_DEV_LOG(ERR, dev, "cannot map DPDK memory for DMA (see above)");
-		return -rte_errno;
+		return -err;
 	}
 	return 0;
 }
@@ -176,21 +195,28 @@ detach_ioas(struct vfio_cdev_device *dev)
 		rte_vfio_cdev_iova_ranges_update();
 }
 
-/* Region info with its capability chain; free() the result. */
+/* Region info with its capability chain; free() the result. NULL with
+ * errno on failure.
+ */
 static struct vfio_region_info *
 region_info(const struct vfio_cdev_device *dev, unsigned int index)
 {
 	struct vfio_region_info *info;
 	size_t argsz = sizeof(*info);
+	int err;
 
 	for (;;) {
 		info = calloc(1, argsz);
-		if (info == NULL)
+		if (info == NULL) {
+			errno = ENOMEM;
 			return NULL;
+		}
 		info->argsz = argsz;
 		info->index = index;
 		if (ioctl(dev->fd, VFIO_DEVICE_GET_REGION_INFO, info) < 0) {
+			err = errno;
 			free(info);
+			errno = err;
 			return NULL;
 		}
 		if (info->argsz <= argsz)
@@ -200,20 +226,27 @@ region_info(const struct vfio_cdev_device *dev, unsigned int index)
 	}
 }
 
+/*
+ * A capability of the region, of at least min_len bytes. The chain is
+ * followed only forward and inside the buffer: variant drivers fill it.
+ */
 static const struct vfio_info_cap_header *
-region_cap(const struct vfio_region_info *info, uint16_t id)
+region_cap(const struct vfio_region_info *info, uint16_t id, size_t min_len)
 {
 	const struct vfio_info_cap_header *h;
-	uint32_t off;
+	uint32_t off, prev = 0;
 
 	if (!(info->flags & VFIO_REGION_INFO_FLAG_CAPS))
 		return NULL;
 	for (off = info->cap_offset; off != 0; off = h->next) {
-		if (off + sizeof(*h) > info->argsz)
+		if (off < sizeof(*info) || off <= prev ||
+				off > info->argsz ||
+				info->argsz - off < sizeof(*h))
 			return NULL;
 		h = RTE_PTR_ADD(info, off);
 		if (h->id == id)
-			return h;
+			return info->argsz - off < min_len ? NULL : h;
+		prev = off;
 	}
 	return NULL;
 }
@@ -235,11 +268,13 @@ read_device_info(struct vfio_cdev_device *dev)
 	struct vfio_device_info info = { .argsz = sizeof(info) };
 	struct vfio_region_info *r;
 	unsigned int i;
+	int err;
 
 	if (ioctl(dev->fd, VFIO_DEVICE_GET_INFO, &info) < 0) {
+		err = errno;
 		VFIO_CDEV_DEV_LOG(ERR, dev, "VFIO_DEVICE_GET_INFO: %s",
-			strerror(errno));
-		return -errno;
+			strerror(err));
+		return -err;
 	}
 	if (!(info.flags & VFIO_DEVICE_FLAGS_PCI) ||
 			info.num_regions <= VFIO_CDEV_CONFIG_REGION) {
@@ -252,12 +287,13 @@ read_device_info(struct vfio_cdev_device *dev)
 	for (i = 0; i < VFIO_CDEV_NB_REGIONS && i < info.num_regions; i++) {
 		r = region_info(dev, i);
 		if (r == NULL) {
+			err = errno;
 			/* VGA region of a non-VGA device: EINVAL, no region */
-			if (errno == EINVAL)
+			if (err == EINVAL)
 				continue;
 			VFIO_CDEV_DEV_LOG(ERR, dev, "VFIO_DEVICE_GET_REGION_INFO %u: %s",
-				i, strerror(errno));
-			return -errno;
+				i, strerror(err));
+			return -err;
 		}
 		dev->regions[i].offset = r->offset;
 		dev->regions[i].size = r->size;
@@ -267,27 +303,31 @@ read_device_info(struct vfio_cdev_device *dev)
 		else
 			free(r);
 	}
-	if (dev->regions[VFIO_CDEV_CONFIG_REGION].size == 0) {
-		VFIO_CDEV_DEV_LOG(ERR, dev, "no config space region");
+	if (dev->regions[VFIO_CDEV_CONFIG_REGION].size == 0 ||
+			dev->regions[VFIO_CDEV_CONFIG_REGION].offset !=
+			REGION_OFFSET(VFIO_CDEV_CONFIG_REGION)) {
+		VFIO_CDEV_DEV_LOG(ERR, dev, "config space region at offset %#" PRIx64 " (%" PRIu64 " bytes), not where vfio-pci puts it; refusing it",
+			dev->regions[VFIO_CDEV_CONFIG_REGION].offset,
+			dev->regions[VFIO_CDEV_CONFIG_REGION].size);
 		return -ENODEV;
 	}
 	return 0;
 }
 
-int
-vfio_cdev_config_read(const struct vfio_cdev_device *dev, void *buf,
-		size_t len, off_t offset)
+static int
+config_rw(struct vfio_cdev_device *dev, bool write, uint16_t *val,
+		off_t offset)
 {
-	return pread(dev->fd, buf, len,
-		dev->regions[VFIO_CDEV_CONFIG_REGION].offset + offset);
-}
+	off_t at = dev->regions[VFIO_CDEV_CONFIG_REGION].offset + offset;
+	ssize_t n;
 
-int
-vfio_cdev_config_write(const struct vfio_cdev_device *dev, const void *buf,
-		size_t len, off_t offset)
-{
-	return pwrite(dev->fd, buf, len,
-		dev->regions[VFIO_CDEV_CONFIG_REGION].offset + offset);
+	n = write ? pwrite(dev->fd, val, sizeof(*val), at) :
+		pread(dev->fd, val, sizeof(*val), at);
+	if (n == sizeof(*val))
+		return 0;
+	if (n >= 0)
+		errno = EIO;
+	return -1;
 }
 
 /* Set or clear bits of the PCI command register. */
@@ -295,18 +335,18 @@ static int
 update_command(struct vfio_cdev_device *dev, uint16_t set, uint16_t clear)
 {
 	uint16_t cmd;
+	int err;
 
-	if (vfio_cdev_config_read(dev, &cmd, sizeof(cmd),
-			PCI_COMMAND_OFFSET) != sizeof(cmd))
+	if (config_rw(dev, false, &cmd, PCI_COMMAND_OFFSET) < 0)
 		goto fail;
 	cmd = (cmd | set) & ~clear;
-	if (vfio_cdev_config_write(dev, &cmd, sizeof(cmd),
-			PCI_COMMAND_OFFSET) != sizeof(cmd))
+	if (config_rw(dev, true, &cmd, PCI_COMMAND_OFFSET) < 0)
 		goto fail;
 	return 0;
 fail:
-	VFIO_CDEV_DEV_LOG(ERR, dev, "PCI command register: %s", strerror(errno));
-	return -EIO;
+	err = errno;
+	VFIO_CDEV_DEV_LOG(ERR, dev, "PCI command register: %s", strerror(err));
+	return -err;
 }
 
 /* mmap the parts of BAR i the kernel says are mappable. */
@@ -319,15 +359,26 @@ map_bar(struct vfio_cdev_device *dev, unsigned int i)
 	const struct vfio_region_sparse_mmap_area *areas = &whole;
 	uint32_t nb_areas = 1, a;
 	void *base, *p;
+	size_t cap_len;
+	int err;
 
 	if (reg->size == 0 || !(reg->flags & VFIO_REGION_INFO_FLAG_MMAP))
 		return 0;	/* I/O port BAR or not mappable: fd access */
 
 	sparse = (const void *)region_cap(reg->info,
-		VFIO_REGION_INFO_CAP_SPARSE_MMAP);
+		VFIO_REGION_INFO_CAP_SPARSE_MMAP, sizeof(*sparse));
 	if (sparse != NULL) {
+		cap_len = reg->info->argsz - RTE_PTR_DIFF(sparse, reg->info);
+		if ((cap_len - sizeof(*sparse)) / sizeof(sparse->areas[0]) <
+				sparse->nr_areas) {
+			VFIO_CDEV_DEV_LOG(ERR, dev, "BAR%u: %u sparse mmap areas do not fit the region info; refusing it",
+				i, sparse->nr_areas);
+			return -EINVAL;
+		}
 		areas = sparse->areas;
 		nb_areas = sparse->nr_areas;
+		if (nb_areas == 0)
+			return 0;	/* nothing mappable: fd access */
 	}
 
 	/* reserve the whole BAR, then map the mappable areas into it */
@@ -338,7 +389,8 @@ map_bar(struct vfio_cdev_device *dev, unsigned int i)
 	for (a = 0; a < nb_areas; a++) {
 		if (areas[a].size == 0)
 			continue;
-		if (areas[a].offset + areas[a].size > reg->size) {
+		if (areas[a].offset > reg->size ||
+				areas[a].size > reg->size - areas[a].offset) {
 			errno = EINVAL;
 			goto fail_unmap;
 		}
@@ -348,51 +400,55 @@ map_bar(struct vfio_cdev_device *dev, unsigned int i)
 		if (p == MAP_FAILED)
 			goto fail_unmap;
 	}
-	dev->pci.mem_resource[i].addr = base;
-	dev->pci.mem_resource[i].len = reg->size;
+	dev->bars[i].addr = base;
+	dev->bars[i].len = reg->size;
+	dev->pci->mem_resource[i].addr = base;
 	return 0;
 
 fail_unmap:
+	err = errno;
 	munmap(base, reg->size);
+	errno = err;
 fail:
+	err = errno;
 	VFIO_CDEV_DEV_LOG(ERR, dev, "mmap BAR%u (%" PRIu64 " bytes): %s", i,
-		reg->size, strerror(errno));
-	return -errno;
+		reg->size, strerror(err));
+	return -err;
 }
 
-void
-vfio_cdev_unmap_bars(struct vfio_cdev_device *dev)
+static void
+unmap_bars(struct vfio_cdev_device *dev)
 {
 	unsigned int i;
 
 	for (i = 0; i < PCI_MAX_RESOURCE; i++) {
-		if (dev->pci.mem_resource[i].addr == NULL)
+		if (dev->bars[i].addr == NULL)
 			continue;
-		munmap(dev->pci.mem_resource[i].addr,
-			dev->pci.mem_resource[i].len);
-		dev->pci.mem_resource[i].addr = NULL;
+		munmap(dev->bars[i].addr, dev->bars[i].len);
+		dev->bars[i].addr = NULL;
+		dev->pci->mem_resource[i].addr = NULL;
 	}
 }
 
-int
-vfio_cdev_map_bars(struct vfio_cdev_device *dev)
+static int
+map_bars(struct vfio_cdev_device *dev)
 {
 	unsigned int i;
 	int ret;
 
 	for (i = 0; i < PCI_MAX_RESOURCE; i++) {
-		if (dev->pci.mem_resource[i].addr != NULL)
-			continue;
 		ret = map_bar(dev, i);
 		if (ret < 0) {
-			vfio_cdev_unmap_bars(dev);
+			unmap_bars(dev);
 			return ret;
 		}
 	}
 	return 0;
 }
 
-/* BARs, interrupts, memory decoding and bus mastering, reset. */
+/* BARs, interrupts, memory decoding and bus mastering, reset, device
+ * request IRQ: group mode's order.
+ */
 static int
 enable_device(struct vfio_cdev_device *dev)
 {
@@ -401,9 +457,12 @@ enable_device(struct vfio_cdev_device *dev)
 	ret = read_device_info(dev);
 	if (ret < 0)
 		return ret;
-	ret = vfio_cdev_intr_setup(dev);
+	ret = map_bars(dev);
 	if (ret < 0)
 		return ret;
+	ret = vfio_cdev_intr_setup(dev);
+	if (ret < 0)
+		goto fail_bars;
 	ret = update_command(dev, PCI_COMMAND_MEMORY_BIT | PCI_COMMAND_MASTER_BIT, 0);
 	if (ret < 0)
 		goto fail_intr;
@@ -411,10 +470,10 @@ enable_device(struct vfio_cdev_device *dev)
 	if ((dev->dev_flags & VFIO_DEVICE_FLAGS_RESET) &&
 			ioctl(dev->fd, VFIO_DEVICE_RESET) < 0 && errno != EINVAL) {
 		ret = -errno;
-		VFIO_CDEV_DEV_LOG(ERR, dev, "VFIO_DEVICE_RESET: %s", strerror(errno));
+		VFIO_CDEV_DEV_LOG(ERR, dev, "VFIO_DEVICE_RESET: %s", strerror(-ret));
 		goto fail_master;
 	}
-	ret = vfio_cdev_map_bars(dev);
+	ret = vfio_cdev_req_enable(dev);
 	if (ret < 0)
 		goto fail_master;
 	dev->state = VFIO_CDEV_MAPPED;
@@ -424,6 +483,8 @@ fail_master:
 	update_command(dev, 0, PCI_COMMAND_MASTER_BIT);
 fail_intr:
 	vfio_cdev_intr_teardown(dev);
+fail_bars:
+	unmap_bars(dev);
 	return ret;
 }
 
@@ -431,25 +492,25 @@ void
 vfio_cdev_device_teardown(struct vfio_cdev_device *dev)
 {
 	switch (dev->state) {
-	case VFIO_CDEV_PROBED:
 	case VFIO_CDEV_MAPPED:
-		vfio_cdev_unmap_bars(dev);
+		/* as group mode: no more requests, no DMA, no interrupts */
+		vfio_cdev_req_disable(dev);
 		update_command(dev, 0, PCI_COMMAND_MASTER_BIT);
 		vfio_cdev_intr_teardown(dev);
+		unmap_bars(dev);
 		/* fall through */
 	case VFIO_CDEV_ATTACHED:
 		detach_ioas(dev);
 		/* fall through */
-	case VFIO_CDEV_BOUND:	/* closing the fd unbinds */
+	case VFIO_CDEV_BOUND:	/* closing the fd unbinds (and resets) */
 	case VFIO_CDEV_OPENED:
 		free_regions(dev);
-		close(dev->fd);
-		dev->fd = -1;
+		vfio_cdev_close(dev);
 		/* fall through */
-	case VFIO_CDEV_SCANNED:
+	case VFIO_CDEV_RESOLVED:
 		break;
 	}
-	dev->state = VFIO_CDEV_SCANNED;
+	dev->state = VFIO_CDEV_RESOLVED;
 }
 
 int
@@ -457,9 +518,10 @@ vfio_cdev_device_setup(struct vfio_cdev_device *dev)
 {
 	int ret;
 
-	if (dev->state != VFIO_CDEV_SCANNED)
-		return 0;
-	ret = open_node(dev);
+	vfio_cdev_intr_init(dev);
+	ret = vfio_cdev_resolve(dev) < 0 ? -ENODEV : 0;
+	if (ret == 0)
+		ret = vfio_cdev_open(dev);
 	if (ret == 0)
 		ret = bind_iommufd(dev);
 	if (ret == 0)

@@ -9,7 +9,6 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include <bus_driver.h>
 #include <bus_pci_driver.h>
 #include <rte_log.h>
 #include <rte_tailq.h>
@@ -17,30 +16,27 @@
 extern int vfio_cdev_logtype;
 #define RTE_LOGTYPE_VFIO_CDEV vfio_cdev_logtype
 
-/* One line per message, prefixed so that users can grep for it. */
 #define VFIO_CDEV_LOG(level, fmt, ...) \
-	rte_log(RTE_LOG_ ## level, vfio_cdev_logtype, \
-		"vfio_cdev: " fmt "\n", ## __VA_ARGS__)
+	RTE_LOG(level, VFIO_CDEV, fmt "\n", ## __VA_ARGS__)
 
 /* Longest cdev name kept: "vfio" and a decimal minor number. */
 #define VFIO_CDEV_NAME_LEN 32
 
 /* Log about one device: "0000:00:02.0 (vfio0): ..." */
 #define VFIO_CDEV_DEV_LOG(level, dev, fmt, ...) \
-	VFIO_CDEV_LOG(level, "%s (%s): " fmt, (dev)->pci.name, \
+	VFIO_CDEV_LOG(level, "%s (%s): " fmt, (dev)->pci->name, \
 		(dev)->cdev_name, ## __VA_ARGS__)
 
 /*
  * Where a device is in its life cycle. Each step is undone in reverse
- * order, on failure as on removal.
+ * order, on failure as on unmap.
  */
 enum vfio_cdev_state {
-	VFIO_CDEV_SCANNED,	/* identity read from sysfs, node checked */
-	VFIO_CDEV_OPENED,	/* node open, fstat matches sysfs */
+	VFIO_CDEV_RESOLVED,	/* cdev known from sysfs, node checked */
+	VFIO_CDEV_OPENED,	/* node open, and it is this device's */
 	VFIO_CDEV_BOUND,	/* VFIO_DEVICE_BIND_IOMMUFD done */
 	VFIO_CDEV_ATTACHED,	/* attached to the process's IOAS */
-	VFIO_CDEV_MAPPED,	/* BARs mapped, interrupts set up, DMA on */
-	VFIO_CDEV_PROBED,	/* a PCI driver took it */
+	VFIO_CDEV_MAPPED,	/* BARs, interrupts, DMA on: in the PMD's hands */
 };
 
 /* Regions of a vfio-pci device: BAR0-5, ROM, config space, VGA. */
@@ -56,13 +52,12 @@ struct vfio_cdev_region {
 };
 
 /*
- * A PCI device reached through its VFIO cdev. The embedded rte_pci_device
- * is what PCI drivers are given; its rte_device is the one on our bus, and
- * is named by PCI address like in group mode.
+ * What the backend keeps about a PCI device it has mapped; the device
+ * itself is the PCI bus's.
  */
 struct vfio_cdev_device {
 	RTE_TAILQ_ENTRY(vfio_cdev_device) next;
-	struct rte_pci_device pci;
+	struct rte_pci_device *pci;
 	char cdev_name[VFIO_CDEV_NAME_LEN];	/* "vfioN" */
 	dev_t devt;				/* what sysfs says the node is */
 	enum vfio_cdev_state state;
@@ -70,102 +65,73 @@ struct vfio_cdev_device {
 	uint32_t devid;				/* iommufd's ID once bound */
 	uint32_t dev_flags;			/* VFIO_DEVICE_FLAGS_* */
 	struct vfio_cdev_region regions[VFIO_CDEV_NB_REGIONS];
+	struct {
+		void *addr;
+		size_t len;
+	} bars[PCI_MAX_RESOURCE];		/* what is mmapped */
+	bool intr_set;				/* dev->intr_handle filled */
+	bool req_armed;				/* device request IRQ armed */
 };
 
-RTE_TAILQ_HEAD(vfio_cdev_device_list, vfio_cdev_device);
+/* vfio_cdev_backend.c: what the PCI bus calls (pci_vfio_backend.h). */
 
-/* From the generic device (rte_device) to ours. */
-#define VFIO_CDEV_DEV(rdev) \
-	container_of(rdev, struct vfio_cdev_device, pci.device)
+/* Set up dev for its driver (pci_vfio_map_resource()). 0 or -1. */
+int vfio_cdev_map_resource(struct rte_pci_device *pci);
 
-struct vfio_cdev_bus {
-	struct rte_bus bus;
-	struct vfio_cdev_device_list devices;	/* sorted by PCI address */
-};
+/* Quiesce it and undo the set-up (pci_vfio_unmap_resource()). 0 or -1. */
+int vfio_cdev_unmap_resource(struct rte_pci_device *pci);
 
-extern struct vfio_cdev_bus vfio_cdev_bus;
-
-/* vfio_cdev_scan.c: from the filesystem to device identities. */
+/* vfio_cdev_resolve.c: from a PCI address to its cdev. */
 
 /* True if name looks like a cdev node name: "vfio" and digits. */
 bool vfio_cdev_name_valid(const char *name);
 
 /*
- * Read the identity of cdev `name` (e.g. "vfio0") from sysfs and check
- * that the node under /dev/vfio/devices is the character device sysfs
- * names. Fills dev (zeroed by the caller). Returns 0, or -1 after logging
- * why the device is refused.
+ * Find the cdev of dev->pci in sysfs (its vfio-dev/vfioN and the devt
+ * there) and check that the node under /dev/vfio/devices is that
+ * character device. The device must be bound to vfio-pci itself, not to
+ * a variant driver (the PCI bus leaves those alone too). Fills
+ * cdev_name and devt. Returns 0, or -1 after logging why.
  */
-int vfio_cdev_identify(const char *name, struct vfio_cdev_device *dev);
+int vfio_cdev_resolve(struct vfio_cdev_device *dev);
 
 /*
- * Scan the cdev directory: hand each new device that is identified to
- * vfio_cdev_add_device(), look up the devargs of known ones again. Does
- * not look at the VFIO mode or --no-pci: the bus scan does. Returns 0, or
- * -1 if the directory exists but cannot be read.
+ * Once the node is open: check again that the PCI device's cdev is the
+ * one opened. The open fd holds the cdev number, so a number the kernel
+ * gave to another device meanwhile is caught here. 0, or -1 logged.
  */
-int vfio_cdev_scan_devices(void);
+int vfio_cdev_check_identity(const struct vfio_cdev_device *dev);
 
-/* vfio_cdev_device.c: from SCANNED to MAPPED and back. */
+/* /dev/vfio/devices (or what stands for it in tests). */
+void vfio_cdev_devices_dir(char *buf, size_t len);
 
-/* Open, bind, attach, map and set the device up for a driver. On failure
- * everything done is undone and the device is SCANNED again.
+/* vfio_cdev_device.c: from RESOLVED to MAPPED and back. */
+
+/* Open, bind, attach, map and set the device up for its driver. On
+ * failure everything done is undone, and rte_errno is set.
  */
 int vfio_cdev_device_setup(struct vfio_cdev_device *dev);
 
-/* Undo every step done, down to SCANNED. */
+/* Quiesce the device and undo every step done. */
 void vfio_cdev_device_teardown(struct vfio_cdev_device *dev);
 
-/* mmap the BARs the kernel lets be mapped (sparse areas honoured). */
-int vfio_cdev_map_bars(struct vfio_cdev_device *dev);
-void vfio_cdev_unmap_bars(struct vfio_cdev_device *dev);
+/* The steps of vfio_cdev_device_setup(), for tests of their failures. */
+int vfio_cdev_open(struct vfio_cdev_device *dev);
+void vfio_cdev_close(struct vfio_cdev_device *dev);
 
-/* Config space through the device fd; bytes done, or -1. */
-int vfio_cdev_config_read(const struct vfio_cdev_device *dev, void *buf,
-	size_t len, off_t offset);
-int vfio_cdev_config_write(const struct vfio_cdev_device *dev,
-	const void *buf, size_t len, off_t offset);
-
-/* vfio_cdev_intr.c: the device's interrupt handle. */
-
-/* MSI-X, else MSI, else INTx (or what --vfio-intr asks): an eventfd and
- * the device fd in a new interrupt handle, interrupts not enabled.
+/* vfio_cdev_intr.c: the device's interrupt handles, as group mode sets
+ * them up (pci_vfio.c): the device fd and an eventfd in
+ * dev->pci->intr_handle, and the device request IRQ, whose handler asks
+ * the PCI bus to unplug the device.
  */
+
+/* Make both handles hold no fd (the PCI bus allocates them with 0). */
+void vfio_cdev_intr_init(struct vfio_cdev_device *dev);
+
+/* MSI-X, else MSI, else INTx (or what --vfio-intr asks). 0 or -errno. */
 int vfio_cdev_intr_setup(struct vfio_cdev_device *dev);
 void vfio_cdev_intr_teardown(struct vfio_cdev_device *dev);
-
-/* vfio_cdev_bus.c: the device list. */
-
-/* True in cdev mode for the PCI address of a device that has a VFIO cdev:
- * such names are parsed by this bus, not by the PCI bus.
- */
-bool vfio_cdev_claims(const char *name);
-
-/* The device with this cdev name, if it is on the bus already. */
-struct vfio_cdev_device *vfio_cdev_find_by_cdev(const char *cdev_name);
-
-/* Look up the device's -a/-b devargs again (a rescan after hotplug). */
-void vfio_cdev_update_devargs(struct vfio_cdev_device *dev);
-
-/* Name the device, apply -a/-b, and put it on the bus (sorted by PCI
- * address) or free it.
- */
-void vfio_cdev_add_device(struct vfio_cdev_device *dev);
-
-/* Take the device off the list (the caller frees it). */
-void vfio_cdev_remove_from_list(struct vfio_cdev_device *dev);
-
-/* Tear down and free one device (off the list). */
-void vfio_cdev_free_device(struct vfio_cdev_device *dev);
-
-/* Tear down and free every device on the list. */
-void vfio_cdev_free_devices(void);
-
-/* vfio_cdev_probe.c: PCI drivers on cdev devices. */
-
-int vfio_cdev_bus_probe(void);
-int vfio_cdev_plug(struct rte_device *rdev);
-int vfio_cdev_unplug(struct rte_device *rdev);
-int vfio_cdev_bus_cleanup(void);
+int vfio_cdev_req_enable(struct vfio_cdev_device *dev);
+void vfio_cdev_req_disable(struct vfio_cdev_device *dev);
 
 #endif /* VFIO_CDEV_PRIVATE_H */

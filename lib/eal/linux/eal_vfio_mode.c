@@ -2,8 +2,10 @@
  * Copyright(c) 2026 The vfio-cdev authors
  */
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,10 +55,11 @@ eal_vfio_mode_parse(const char *arg)
 	return -1;
 }
 
+/* Test trees only: a set-user-ID or file-capability process ignores them. */
 static const char *
 root_from_env(const char *var, const char *fallback)
 {
-	const char *root = getenv(var);
+	const char *root = secure_getenv(var);
 
 	return root != NULL && root[0] != '\0' ? root : fallback;
 }
@@ -80,29 +83,94 @@ stat_under_dev(const char *rel, struct stat *st, char *path, size_t len)
 	return stat(path, st);
 }
 
-/* Auto mode: cdev when the kernel exposes both iommufd and device cdevs,
- * and this process may use iommufd.
+/* True if sysfs lists an IOMMU (dmar0, ivhd0, a virtio-iommu, ...). */
+static bool
+iommu_present(void)
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+	bool found = false;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/class/iommu", rte_vfio_cdev_sys_root());
+	d = opendir(path);
+	if (d == NULL)
+		return false;
+	while (!found && (e = readdir(d)) != NULL)
+		found = e->d_name[0] != '.';
+	closedir(d);
+	return found;
+}
+
+/* True if VFIO runs without IOMMU (enable_unsafe_noiommu_mode=Y). */
+static bool
+vfio_noiommu(void)
+{
+	char path[PATH_MAX], c = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path),
+		"%s/module/vfio/parameters/enable_unsafe_noiommu_mode",
+		rte_vfio_cdev_sys_root());
+	f = fopen(path, "re");
+	if (f == NULL)
+		return false;
+	if (fread(&c, 1, 1, f) != 1)
+		c = 0;
+	fclose(f);
+	return c == 'Y' || c == 'y' || c == '1';
+}
+
+/* Why the cdev interface cannot drive this host's vfio-pci devices, or
+ * NULL if it can (as far as can be told before opening anything).
+ */
+static const char *
+cdev_unusable(char *buf, size_t len)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	if (stat_under_dev("iommu", &st, path, sizeof(path)) < 0 ||
+			!S_ISCHR(st.st_mode)) {
+		snprintf(buf, len, "no %s: the kernel lacks CONFIG_IOMMUFD (vfio-cdev's kernel/ has a config fragment)",
+			path);
+		return buf;
+	}
+	if (stat_under_dev("vfio/devices", &st, path, sizeof(path)) < 0 ||
+			!S_ISDIR(st.st_mode)) {
+		snprintf(buf, len,
+			"no %s: no device bound to vfio-pci, or the kernel lacks CONFIG_VFIO_DEVICE_CDEV (vfio-cdev's kernel/ has a config fragment)",
+			path);
+		return buf;
+	}
+	if (vfio_noiommu()) {
+		snprintf(buf, len,
+			"VFIO runs in no-IOMMU mode (enable_unsafe_noiommu_mode), which VFIO cdevs do not support");
+		return buf;
+	}
+	if (!iommu_present()) {
+		snprintf(buf, len, "no IOMMU (%s/class/iommu is empty)",
+			rte_vfio_cdev_sys_root());
+		return buf;
+	}
+	return NULL;
+}
+
+/* Auto mode: cdev where the cdev interface can drive vfio-pci devices
+ * and this process may use iommufd, else group.
  */
 static enum rte_vfio_mode
 decide_auto(char *reason, size_t len)
 {
-	char iommu[PATH_MAX], devices[PATH_MAX];
+	char why[PATH_MAX + 128], iommu[PATH_MAX];
 	struct stat st;
 	int fd;
 
-	if (stat_under_dev("iommu", &st, iommu, sizeof(iommu)) < 0 ||
-			!S_ISCHR(st.st_mode)) {
-		snprintf(reason, len, "auto: no %s, kernel without CONFIG_IOMMUFD",
-			iommu);
+	if (cdev_unusable(why, sizeof(why)) != NULL) {
+		snprintf(reason, len, "auto: %s", why);
 		return RTE_VFIO_MODE_GROUP;
 	}
-	if (stat_under_dev("vfio/devices", &st, devices, sizeof(devices)) < 0 ||
-			!S_ISDIR(st.st_mode)) {
-		snprintf(reason, len,
-			"auto: no %s, no device bound to vfio-pci or kernel without CONFIG_VFIO_DEVICE_CDEV",
-			devices);
-		return RTE_VFIO_MODE_GROUP;
-	}
+	stat_under_dev("iommu", &st, iommu, sizeof(iommu));
 	fd = open(iommu, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		snprintf(reason, len, "auto: cannot open %s: %s", iommu,
@@ -110,7 +178,8 @@ decide_auto(char *reason, size_t len)
 		return RTE_VFIO_MODE_GROUP;
 	}
 	close(fd);
-	snprintf(reason, len, "auto: %s and %s present", iommu, devices);
+	snprintf(reason, len, "auto: %s, /dev/vfio/devices and an IOMMU present",
+		iommu);
 	return RTE_VFIO_MODE_CDEV;
 }
 
@@ -137,22 +206,18 @@ rte_vfio_mode_get(void)
 int
 eal_vfio_cdev_enable(void)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], why[PATH_MAX + 128];
 	struct stat st;
 
-	if (stat_under_dev("iommu", &st, path, sizeof(path)) < 0) {
-		RTE_LOG(ERR, EAL, "VFIO cdev mode: %s: %s; the kernel needs CONFIG_IOMMUFD (see kernel/ in vfio-cdev), or use --vfio-mode=group\n",
-			path, strerror(errno));
-		return -1;
-	}
-	if (!S_ISCHR(st.st_mode)) {
-		RTE_LOG(ERR, EAL, "VFIO cdev mode: %s is not a character device; remove it and let devtmpfs create it\n",
-			path);
+	if (cdev_unusable(why, sizeof(why)) != NULL) {
+		RTE_LOG(ERR, EAL, "VFIO cdev mode cannot be used: %s; use --vfio-mode=group or auto\n",
+			why);
 		return -1;
 	}
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
 		RTE_LOG(ERR, EAL, "VFIO cdev mode: secondary processes are not supported; use --vfio-mode=group for multi-process applications\n");
 		return -1;
 	}
+	stat_under_dev("iommu", &st, path, sizeof(path));
 	return eal_iommufd_open(path);
 }

@@ -1,0 +1,517 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The vfio-cdev authors
+ */
+
+/*
+ * The PCI bus's cdev backend against fake devfs/sysfs trees: which cdev a
+ * PCI device resolves to, what is refused, that the node opened is the
+ * device's even when the kernel hands its number to another device
+ * meanwhile, and that every failure leaves no fd, mapping or interrupt
+ * handle behind (fd 0 included: a fresh interrupt handle holds fd 0).
+ * The nodes are memory devices under other names, so opening works and
+ * the VFIO ioctls fail (ENOTTY), as they would on a foreign device.
+ */
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <bus_pci_driver.h>
+#include <rte_interrupts.h>
+#include <rte_pci.h>
+
+#include "test.h"
+#include "vfio_test_proc.h"
+#include "vfio_cdev_fake_tree.h"
+#include "vfio_cdev_private.h"
+
+static struct fake_tree tree;
+
+static const struct fake_pci e1000e_a = {
+	"0000:00:02.0", "0x8086", "0x10d3", "0x8086", "0x0000", "0x020000", NULL
+};
+static const struct fake_pci e1000e_b = {
+	"0000:00:03.0", "0x8086", "0x10d3", "0x8086", "0x0000", "0x020000", NULL
+};
+static const struct fake_pci virtio_net = {
+	"0000:00:04.0", "0x1af4", "0x1041", "0x1af4", "0x1100", "0x020000", NULL
+};
+
+/* A PCI device as the PCI bus hands it to the backend. */
+static struct rte_pci_device pci;
+static struct vfio_cdev_device dev;
+
+static void
+pci_set(const char *bdf)
+{
+	rte_intr_instance_free(pci.intr_handle);
+	rte_intr_instance_free(pci.vfio_req_intr_handle);
+	memset(&pci, 0, sizeof(pci));
+	rte_pci_addr_parse(bdf, &pci.addr);
+	rte_pci_device_name(&pci.addr, pci.name, sizeof(pci.name));
+	pci.device.name = pci.name;
+	pci.kdrv = RTE_PCI_KDRV_VFIO;
+	/* what the PCI bus allocates before mapping: fds are 0 */
+	pci.intr_handle = rte_intr_instance_alloc(RTE_INTR_INSTANCE_F_PRIVATE);
+	pci.vfio_req_intr_handle =
+		rte_intr_instance_alloc(RTE_INTR_INSTANCE_F_PRIVATE);
+	memset(&dev, 0, sizeof(dev));
+	dev.pci = &pci;
+	dev.fd = -1;
+}
+
+static int
+tree_setup(void)
+{
+	return fake_tree_setup(&tree);
+}
+
+static void
+tree_teardown(void)
+{
+	fake_tree_destroy(&tree);
+	rte_intr_instance_free(pci.intr_handle);
+	rte_intr_instance_free(pci.vfio_req_intr_handle);
+	memset(&pci, 0, sizeof(pci));
+}
+
+/* The three devices above as vfio0 (virtio), vfio1 and vfio2 (e1000e):
+ * cdev numbers do not follow PCI order, as on a real machine.
+ */
+static int
+add_three(enum fake_node vfio1_node)
+{
+	TEST_ASSERT_SUCCESS(fake_tree_add_device(&tree, 0, &virtio_net,
+		FAKE_NODE_OK), "add vfio0");
+	TEST_ASSERT_SUCCESS(fake_tree_add_device(&tree, 1, &e1000e_a,
+		vfio1_node), "add vfio1");
+	TEST_ASSERT_SUCCESS(fake_tree_add_device(&tree, 2, &e1000e_b,
+		FAKE_NODE_OK), "add vfio2");
+	return TEST_SUCCESS;
+}
+
+static int
+expect_resolved(const char *bdf, unsigned int minor)
+{
+	char name[VFIO_CDEV_NAME_LEN];
+
+	pci_set(bdf);
+	TEST_ASSERT_SUCCESS(vfio_cdev_resolve(&dev), "%s not resolved", bdf);
+	snprintf(name, sizeof(name), "vfio%u", minor);
+	TEST_ASSERT_SUCCESS(strcmp(dev.cdev_name, name), "%s: cdev %s, not %s",
+		bdf, dev.cdev_name, name);
+	TEST_ASSERT_EQUAL(dev.devt, fake_tree_cdev_devt(minor), "%s: devt",
+		bdf);
+	return TEST_SUCCESS;
+}
+
+static int
+test_name_valid(void)
+{
+	static const char * const good[] = { "vfio0", "vfio17", "vfio4095" };
+	static const char * const bad[] = {
+		"vfio", "vfio-1", "vfio1a", "vfi0", "0000:00:02.0", "", "VFIO0",
+		"vfio1234567890123456789012345678",
+	};
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(good); i++)
+		TEST_ASSERT(vfio_cdev_name_valid(good[i]), "%s refused",
+			good[i]);
+	for (i = 0; i < RTE_DIM(bad); i++)
+		TEST_ASSERT(!vfio_cdev_name_valid(bad[i]), "%s accepted",
+			bad[i]);
+	return TEST_SUCCESS;
+}
+
+static int
+test_resolve(void)
+{
+	TEST_ASSERT_SUCCESS(add_three(FAKE_NODE_OK), "tree");
+	TEST_ASSERT_SUCCESS(expect_resolved("0000:00:02.0", 1), "a");
+	TEST_ASSERT_SUCCESS(expect_resolved("0000:00:03.0", 2), "b");
+	TEST_ASSERT_SUCCESS(expect_resolved("0000:00:04.0", 0), "virtio");
+	return TEST_SUCCESS;
+}
+
+/* 0000:00:02.0 is refused; the others still resolve; no fd is left. */
+static int
+expect_a_refused(void)
+{
+	int fds = proc_fd_count();
+
+	pci_set("0000:00:02.0");
+	TEST_ASSERT_FAIL(vfio_cdev_resolve(&dev), "0000:00:02.0 accepted");
+	TEST_ASSERT_EQUAL(proc_fd_count(), fds, "fd left behind");
+	TEST_ASSERT_SUCCESS(expect_resolved("0000:00:03.0", 2), "b");
+	return expect_resolved("0000:00:04.0", 0);
+}
+
+static int
+test_rdev_mismatch(void)
+{
+	TEST_ASSERT_SUCCESS(add_three(FAKE_NODE_WRONG_RDEV), "tree");
+	return expect_a_refused();
+}
+
+static int
+test_regular_file(void)
+{
+	TEST_ASSERT_SUCCESS(add_three(FAKE_NODE_REGULAR), "tree");
+	return expect_a_refused();
+}
+
+static int
+test_symlink(void)
+{
+	TEST_ASSERT_SUCCESS(add_three(FAKE_NODE_SYMLINK), "tree");
+	return expect_a_refused();
+}
+
+static int
+test_block_device(void)
+{
+	TEST_ASSERT_SUCCESS(add_three(FAKE_NODE_BLOCK), "tree");
+	return expect_a_refused();
+}
+
+static int
+test_node_missing(void)
+{
+	TEST_ASSERT_SUCCESS(add_three(FAKE_NODE_NONE), "tree");
+	return expect_a_refused();
+}
+
+/* vfio-dev/vfioN exists without dev when VFIO_DEVICE_CDEV is off. */
+static int
+test_cdev_support_off(void)
+{
+	TEST_ASSERT_SUCCESS(add_three(FAKE_NODE_OK), "tree");
+	TEST_ASSERT_SUCCESS(fake_tree_remove_sys(&tree,
+		"devices/pci0000:00/0000:00:02.0/vfio-dev/vfio1/dev"),
+		"remove dev");
+	return expect_a_refused();
+}
+
+/* A device bound to vfio-pci on a kernel without VFIO cdevs (< 6.2). */
+static int
+test_no_vfio_dev(void)
+{
+	TEST_ASSERT_SUCCESS(fake_tree_add_device(&tree, -1, &e1000e_a,
+		FAKE_NODE_NONE), "add");
+	pci_set("0000:00:02.0");
+	TEST_ASSERT_FAIL(vfio_cdev_resolve(&dev), "resolved without vfio-dev");
+	return TEST_SUCCESS;
+}
+
+static int
+test_two_cdevs(void)
+{
+	TEST_ASSERT_SUCCESS(add_three(FAKE_NODE_OK), "tree");
+	TEST_ASSERT_SUCCESS(fake_tree_add_cdev(&tree, "0000:00:02.0", 7),
+		"second cdev");
+	TEST_ASSERT_SUCCESS(fake_tree_set_node(&tree, 7, FAKE_NODE_OK), "node");
+	return expect_a_refused();
+}
+
+/* Group mode (the PCI bus) leaves devices of other drivers alone, vfio-pci
+ * variants included; the backend refuses them too, should a device be
+ * rebound between the scan and the mapping.
+ */
+static int
+test_not_vfio_pci(void)
+{
+	static const char * const drivers[] = {
+		"mlx5_vfio_pci", "virtio_vfio_pci", "e1000e", "",
+	};
+	struct fake_pci variant = e1000e_a;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < RTE_DIM(drivers); i++) {
+		printf("driver \"%s\"\n", drivers[i]);
+		variant.driver = drivers[i];
+		TEST_ASSERT_SUCCESS(fake_tree_add_device(&tree, 1, &variant,
+			FAKE_NODE_OK), "add");
+		pci_set("0000:00:02.0");
+		ret = vfio_cdev_resolve(&dev);
+		tree_teardown();
+		TEST_ASSERT_FAIL(ret, "a device bound to \"%s\" was taken",
+			drivers[i]);
+		TEST_ASSERT_SUCCESS(tree_setup(), "tree");
+	}
+	return TEST_SUCCESS;
+}
+
+/* Each bad dev file content makes 0000:00:02.0 refused, those around the
+ * right numbers too.
+ */
+static int
+test_garbage(void)
+{
+	static const struct {
+		const char *before, *after;	/* around "major:minor" */
+	} around[] = {
+		{ "", ":2" }, { "-", "" }, { "", " " }, { " ", "" },
+		{ "", "\n" }, { "0x", "" }, { "", "x" }, { "+", "" },
+	};
+	static const char * const whole[] = { "", "\n", "1\n", "1:x\n", ":\n" };
+	dev_t devt = fake_tree_cdev_devt(1);
+	char content[64];
+	unsigned int i, n = RTE_DIM(around) + RTE_DIM(whole);
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		if (i < RTE_DIM(around))
+			snprintf(content, sizeof(content), "%s%u:%u%s\n",
+				around[i].before, major(devt), minor(devt),
+				around[i].after);
+		else
+			snprintf(content, sizeof(content), "%s",
+				whole[i - RTE_DIM(around)]);
+		printf("garbage case %u: \"%s\"\n", i, content);
+		TEST_ASSERT_SUCCESS(add_three(FAKE_NODE_OK), "tree");
+		TEST_ASSERT_SUCCESS(fake_tree_write_sys(&tree,
+			"devices/pci0000:00/0000:00:02.0/vfio-dev/vfio1/dev",
+			content), "write");
+		ret = expect_a_refused();
+		tree_teardown();
+		TEST_ASSERT_SUCCESS(ret, "case %u accepted garbage", i);
+		TEST_ASSERT_SUCCESS(tree_setup(), "tree");
+	}
+	return TEST_SUCCESS;
+}
+
+/* Resolved, then opened: the fd is the node's, and nothing else stays. */
+static int
+test_open(void)
+{
+	struct stat st;
+	int fds;
+
+	TEST_ASSERT_SUCCESS(add_three(FAKE_NODE_OK), "tree");
+	fds = proc_fd_count();
+	TEST_ASSERT_SUCCESS(expect_resolved("0000:00:02.0", 1), "resolve");
+	TEST_ASSERT_SUCCESS(vfio_cdev_open(&dev), "open");
+	TEST_ASSERT(fstat(dev.fd, &st) == 0 && st.st_rdev == dev.devt,
+		"the fd is not the node's device");
+	TEST_ASSERT_EQUAL((fcntl(dev.fd, F_GETFL) & O_NONBLOCK), 0,
+		"the fd is left non-blocking");
+	TEST_ASSERT(fcntl(dev.fd, F_GETFD) & FD_CLOEXEC, "no close-on-exec");
+	vfio_cdev_close(&dev);
+	TEST_ASSERT_EQUAL(proc_fd_count(), fds, "fd left behind");
+	return TEST_SUCCESS;
+}
+
+/*
+ * The kernel hands out the lowest free vfioN: after an unbind, another
+ * device gets the number, node and devt of the first. Between the
+ * resolution and the open, 0000:00:02.0's vfio1 goes to 0000:00:05.0, and
+ * 0000:00:02.0 comes back as vfio3: the node opens and its devt matches,
+ * but it is not 0000:00:02.0's any more.
+ */
+static int
+test_cdev_reused(void)
+{
+	static const struct fake_pci other = {
+		"0000:00:05.0", "0x8086", "0x10d3", "0x8086", "0x0000",
+		"0x020000", NULL
+	};
+	int fds;
+
+	TEST_ASSERT_SUCCESS(add_three(FAKE_NODE_OK), "tree");
+	TEST_ASSERT_SUCCESS(fake_tree_add_device(&tree, -1, &other,
+		FAKE_NODE_NONE), "other device");
+	fds = proc_fd_count();
+	TEST_ASSERT_SUCCESS(expect_resolved("0000:00:02.0", 1), "resolve");
+
+	TEST_ASSERT_SUCCESS(fake_tree_remove_cdev(&tree, "0000:00:02.0", 1),
+		"unbind");
+	TEST_ASSERT_SUCCESS(fake_tree_add_cdev(&tree, "0000:00:05.0", 1),
+		"other device takes vfio1");
+	TEST_ASSERT_SUCCESS(fake_tree_add_cdev(&tree, "0000:00:02.0", 3),
+		"rebind as vfio3");
+	TEST_ASSERT_SUCCESS(fake_tree_set_node(&tree, 3, FAKE_NODE_OK), "node");
+
+	TEST_ASSERT_FAIL(vfio_cdev_open(&dev),
+		"another device's cdev was opened for 0000:00:02.0");
+	TEST_ASSERT_EQUAL(dev.fd, -1, "fd kept");
+	TEST_ASSERT_EQUAL(proc_fd_count(), fds, "fd left behind");
+	return expect_resolved("0000:00:02.0", 3);
+}
+
+/* The node is replaced by a link between the resolution and the open. */
+static int
+test_node_swapped(void)
+{
+	int fds;
+
+	TEST_ASSERT_SUCCESS(add_three(FAKE_NODE_OK), "tree");
+	fds = proc_fd_count();
+	TEST_ASSERT_SUCCESS(expect_resolved("0000:00:02.0", 1), "resolve");
+	TEST_ASSERT_SUCCESS(fake_tree_set_node(&tree, 1, FAKE_NODE_SYMLINK),
+		"swap");
+	TEST_ASSERT_FAIL(vfio_cdev_open(&dev), "a symlink was followed");
+	TEST_ASSERT_EQUAL(proc_fd_count(), fds, "fd left behind");
+	return TEST_SUCCESS;
+}
+
+/* The node is replaced by another character device between the
+ * resolution and the open: what is opened is checked, not just what was
+ * looked at.
+ */
+static int
+test_node_replaced(void)
+{
+	int fds;
+
+	TEST_ASSERT_SUCCESS(add_three(FAKE_NODE_OK), "tree");
+	fds = proc_fd_count();
+	TEST_ASSERT_SUCCESS(expect_resolved("0000:00:02.0", 1), "resolve");
+	TEST_ASSERT_SUCCESS(fake_tree_set_node(&tree, 1, FAKE_NODE_WRONG_RDEV),
+		"replace");
+	TEST_ASSERT_FAIL(vfio_cdev_open(&dev), "another device was opened");
+	TEST_ASSERT_EQUAL(proc_fd_count(), fds, "fd left behind");
+	return TEST_SUCCESS;
+}
+
+/* The identity of the file at fd 0, to see that nothing closed it. */
+static int
+stdin_identity(struct stat *st)
+{
+	return fstat(STDIN_FILENO, st);
+}
+
+/* Put a pipe at fd 0 for the test, whatever stdin is. */
+static int
+stdin_pipe(int *saved, int p[2])
+{
+	*saved = dup(STDIN_FILENO);
+	if (pipe(p) < 0)
+		return -1;
+	return dup2(p[0], STDIN_FILENO) < 0 ? -1 : 0;
+}
+
+static void
+stdin_restore(int saved, int p[2])
+{
+	dup2(saved, STDIN_FILENO);
+	close(saved);
+	close(p[0]);
+	close(p[1]);
+}
+
+static int
+same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/*
+ * The whole mapping of a device whose node is not a VFIO device (the
+ * process has no iommufd either): refused, with the fds, the mappings and
+ * the interrupt handles as they were, and fd 0 untouched.
+ */
+static int
+test_map_fails_cleanly(void)
+{
+	struct stat st0, st1;
+	int fds, maps, saved, p[2], ret;
+
+	TEST_ASSERT_SUCCESS(add_three(FAKE_NODE_OK), "tree");
+	pci_set("0000:00:02.0");
+	fds = proc_fd_count();
+	maps = proc_maps_count(NULL);
+	TEST_ASSERT_SUCCESS(stdin_pipe(&saved, p), "pipe on fd 0");
+	stdin_identity(&st0);
+	ret = vfio_cdev_map_resource(&pci);
+	stdin_identity(&st1);
+	stdin_restore(saved, p);
+
+	TEST_ASSERT_FAIL(ret, "mapped a device that is not VFIO");
+	TEST_ASSERT(same_file(&st0, &st1), "fd 0 was closed or replaced");
+	TEST_ASSERT_EQUAL(proc_fd_count(), fds, "fd left behind");
+	TEST_ASSERT_EQUAL(proc_maps_count(NULL), maps, "mapping left behind");
+	TEST_ASSERT_EQUAL(rte_intr_fd_get(pci.intr_handle), -1,
+		"the interrupt handle holds an fd");
+	TEST_ASSERT_EQUAL(rte_intr_fd_get(pci.vfio_req_intr_handle), -1,
+		"the request interrupt handle holds an fd");
+	TEST_ASSERT_FAIL(vfio_cdev_unmap_resource(&pci),
+		"a device that failed is still mapped");
+	return TEST_SUCCESS;
+}
+
+/*
+ * Interrupt set-up failing (GET_IRQ_INFO refused; --vfio-intr asking for
+ * what the device lacks fails the same way) and the request IRQ failing
+ * to arm: the handles hold -1, fd 0 stays, no eventfd stays.
+ */
+static int
+test_intr_failure(void)
+{
+	struct stat st0, st1;
+	int fds, saved, p[2], intr, req;
+
+	pci_set("0000:00:02.0");
+	snprintf(dev.cdev_name, sizeof(dev.cdev_name), "vfio1");
+	fds = proc_fd_count();
+	TEST_ASSERT_SUCCESS(stdin_pipe(&saved, p), "pipe on fd 0");
+	stdin_identity(&st0);
+	dev.fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	intr = vfio_cdev_intr_setup(&dev);
+	req = vfio_cdev_req_enable(&dev);
+	vfio_cdev_intr_teardown(&dev);
+	vfio_cdev_req_disable(&dev);
+	close(dev.fd);
+	stdin_identity(&st1);
+	stdin_restore(saved, p);
+
+	TEST_ASSERT(intr < 0, "interrupts set up on a device without any");
+	TEST_ASSERT(req < 0, "request IRQ armed on a device without any");
+	TEST_ASSERT(same_file(&st0, &st1), "fd 0 was closed or replaced");
+	TEST_ASSERT_EQUAL(proc_fd_count(), fds, "fd left behind");
+	TEST_ASSERT_EQUAL(rte_intr_fd_get(pci.intr_handle), -1,
+		"the interrupt handle holds an fd");
+	TEST_ASSERT_EQUAL(rte_intr_dev_fd_get(pci.intr_handle), -1,
+		"the interrupt handle holds the device fd");
+	TEST_ASSERT_EQUAL(rte_intr_fd_get(pci.vfio_req_intr_handle), -1,
+		"the request interrupt handle holds an fd");
+	return TEST_SUCCESS;
+}
+
+static struct unit_test_suite vfio_cdev_backend_suite = {
+	.suite_name = "vfio_cdev backend on fake trees",
+	.unit_test_cases = {
+		TEST_CASE(test_name_valid),
+		TEST_CASE_ST(tree_setup, tree_teardown, test_resolve),
+		TEST_CASE_ST(tree_setup, tree_teardown, test_rdev_mismatch),
+		TEST_CASE_ST(tree_setup, tree_teardown, test_regular_file),
+		TEST_CASE_ST(tree_setup, tree_teardown, test_symlink),
+		TEST_CASE_ST(tree_setup, tree_teardown, test_block_device),
+		TEST_CASE_ST(tree_setup, tree_teardown, test_node_missing),
+		TEST_CASE_ST(tree_setup, tree_teardown, test_cdev_support_off),
+		TEST_CASE_ST(tree_setup, tree_teardown, test_no_vfio_dev),
+		TEST_CASE_ST(tree_setup, tree_teardown, test_two_cdevs),
+		TEST_CASE_ST(tree_setup, tree_teardown, test_not_vfio_pci),
+		TEST_CASE_ST(tree_setup, tree_teardown, test_garbage),
+		TEST_CASE_ST(tree_setup, tree_teardown, test_open),
+		TEST_CASE_ST(tree_setup, tree_teardown, test_cdev_reused),
+		TEST_CASE_ST(tree_setup, tree_teardown, test_node_swapped),
+		TEST_CASE_ST(tree_setup, tree_teardown, test_node_replaced),
+		TEST_CASE_ST(tree_setup, tree_teardown, test_map_fails_cleanly),
+		TEST_CASE_ST(tree_setup, tree_teardown, test_intr_failure),
+		TEST_CASES_END()
+	}
+};
+
+static int
+test_vfio_cdev_backend(void)
+{
+	return unit_test_suite_runner(&vfio_cdev_backend_suite);
+}
+
+REGISTER_TEST_COMMAND(vfio_cdev_backend_autotest, test_vfio_cdev_backend);

@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The vfio-cdev authors
+ */
+
+/*
+ * Hotplug of a vfio-pci device by its PCI name, in whatever VFIO mode
+ * this process runs (the test bed runs it in group mode, the reference,
+ * and in cdev mode; testbed/tests/hotplug.sh): probing and removing
+ * leaves no fd, no BAR mapping and no IOAS mapping behind, and a probe
+ * that fails (the device's VFIO group held open, so that neither mode can
+ * have it) leaves nothing behind either. The device is named by
+ * VFIO_TEST_HOTPLUG="<BDF>"; without it the tests are skipped.
+ */
+
+#include <fcntl.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bus_pci_driver.h>
+#include <rte_dev.h>
+#include <rte_ethdev.h>
+#include <rte_vfio_cdev.h>
+
+#include "test.h"
+#include "vfio_test_proc.h"
+
+#define ROUNDS 20
+
+/* What a device leaves behind in the process when it goes. */
+struct footprint {
+	int fds;
+	int vfio_maps;		/* mappings of VFIO device files: BARs
+				 * (/dev/vfio/devices/vfioN in cdev mode,
+				 * anon_inode:[vfio-device] in group mode) */
+	uint64_t ioas_maps, ioas_bytes;
+};
+
+static char bdf[RTE_DEV_NAME_MAX_LEN];
+
+static void
+measure(struct footprint *fp)
+{
+	fp->fds = proc_fd_count();
+	fp->vfio_maps = proc_maps_count("vfio");
+	rte_vfio_cdev_dma_stats(&fp->ioas_maps, &fp->ioas_bytes);
+}
+
+static int
+same_footprint(const struct footprint *a, const struct footprint *b,
+		const char *when)
+{
+	printf("%s: %d fds, %d BAR mappings, IOAS %" PRIu64 " mappings of %" PRIu64 " bytes\n",
+		when, b->fds, b->vfio_maps, b->ioas_maps, b->ioas_bytes);
+	TEST_ASSERT_EQUAL(b->fds, a->fds, "%s: fds %d, were %d", when, b->fds,
+		a->fds);
+	TEST_ASSERT_EQUAL(b->vfio_maps, a->vfio_maps,
+		"%s: BAR mappings %d, were %d", when, b->vfio_maps,
+		a->vfio_maps);
+	TEST_ASSERT_EQUAL(b->ioas_maps, a->ioas_maps, "%s: IOAS mappings",
+		when);
+	TEST_ASSERT_EQUAL(b->ioas_bytes, a->ioas_bytes, "%s: IOAS bytes",
+		when);
+	return TEST_SUCCESS;
+}
+
+static int
+hotplug_setup(void)
+{
+	const char *env = getenv("VFIO_TEST_HOTPLUG");
+
+	if (env == NULL || sscanf(env, "%63s", bdf) != 1) {
+		printf("no device to hotplug (VFIO_TEST_HOTPLUG): skipped\n");
+		return TEST_SKIPPED;
+	}
+	printf("VFIO mode %s, device %s\n",
+		rte_vfio_mode_name(rte_vfio_mode_get()), bdf);
+	return TEST_SUCCESS;
+}
+
+static int
+probe_and_remove(int round)
+{
+	uint16_t port;
+
+	TEST_ASSERT_SUCCESS(rte_dev_probe(bdf), "round %d: probe %s", round,
+		bdf);
+	TEST_ASSERT_SUCCESS(rte_eth_dev_get_port_by_name(bdf, &port),
+		"round %d: no port named %s after probe", round, bdf);
+	TEST_ASSERT(proc_maps_count("vfio") > 0, "round %d: no BAR mapped", round);
+	TEST_ASSERT_SUCCESS(rte_eal_hotplug_remove("pci", bdf),
+		"round %d: remove %s", round, bdf);
+	TEST_ASSERT_FAIL(rte_eth_dev_get_port_by_name(bdf, &port),
+		"round %d: port %s still there", round, bdf);
+	return TEST_SUCCESS;
+}
+
+/*
+ * Probe and remove the device ROUNDS + 1 times: fds, BAR mappings and
+ * IOAS mappings come back to where they were. The measure starts after
+ * one round, since the first probe may grow the malloc heap, which keeps
+ * memory for reuse.
+ */
+static int
+test_hotplug(void)
+{
+	struct footprint before, after;
+	int round;
+
+	for (round = 0; round <= ROUNDS; round++) {
+		TEST_ASSERT_SUCCESS(probe_and_remove(round), "round %d", round);
+		if (round == 0)
+			measure(&before);
+	}
+	measure(&after);
+	return same_footprint(&before, &after, "after 20 more rounds");
+}
+
+/* /dev/vfio/<group> of the device, opened: neither mode can then have
+ * the device (group mode cannot open the group, cdev mode cannot bind).
+ */
+static int
+hold_group(void)
+{
+	char path[PATH_MAX], target[PATH_MAX];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/%s/iommu_group",
+		rte_pci_get_sysfs_path(), bdf);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		return -1;
+	target[n] = '\0';
+	snprintf(path, sizeof(path), "/dev/vfio/%s", basename(target));
+	return open(path, O_RDWR | O_CLOEXEC);
+}
+
+/*
+ * A probe that fails partway leaves the process as it was; once the
+ * group is let go, the device comes up, and goes, as usual.
+ */
+static int
+test_setup_failure(void)
+{
+	struct footprint before, after;
+	uint16_t port;
+	int group, ret;
+
+	/* the heap and the IOAS as a working probe leaves them */
+	TEST_ASSERT_SUCCESS(probe_and_remove(0), "warm-up");
+	group = hold_group();
+	TEST_ASSERT(group >= 0, "cannot hold the VFIO group of %s", bdf);
+	measure(&before);
+	ret = rte_dev_probe(bdf);
+	measure(&after);
+	close(group);
+	TEST_ASSERT(ret != 0, "probe of %s succeeded with its group held",
+		bdf);
+	TEST_ASSERT_FAIL(rte_eth_dev_get_port_by_name(bdf, &port),
+		"a port was created");
+	TEST_ASSERT_SUCCESS(same_footprint(&before, &after,
+		"after the failed probe"), "failed probe");
+	return probe_and_remove(1);
+}
+
+static struct unit_test_suite hotplug_suite = {
+	.suite_name = "vfio-pci hotplug",
+	.setup = hotplug_setup,
+	.unit_test_cases = {
+		TEST_CASE(test_hotplug),
+		TEST_CASE(test_setup_failure),
+		TEST_CASES_END()
+	}
+};
+
+static int
+test_vfio_hotplug(void)
+{
+	return unit_test_suite_runner(&hotplug_suite);
+}
+
+REGISTER_TEST_COMMAND(vfio_hotplug_autotest, test_vfio_hotplug);

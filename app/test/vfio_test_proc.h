@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The vfio-cdev authors
+ */
+
+#ifndef VFIO_TEST_PROC_H
+#define VFIO_TEST_PROC_H
+
+/* What a process holds, from /proc/self: to see that nothing is left
+ * behind.
+ */
+
+/* Open fds of this process (the one used for counting excluded). */
+int proc_fd_count(void);
+
+/* Lines of /proc/self/maps that contain needle; all lines if NULL. */
+int proc_maps_count(const char *needle);
+
+#endif /* VFIO_TEST_PROC_H */
