@@ -20,7 +20,7 @@ MESON_OPTIONS=(
 	-Dtests=true
 	-Dexamples=
 	-Denable_apps=test-pmd,test
-	-Denable_drivers=bus/pci,bus/vdev,bus/vfio_cdev,mempool/ring,net/e1000,net/virtio,net/null,net/ring
+	-Denable_drivers=bus/pci,bus/vdev,bus/vfio_cdev,mempool/ring,net/bonding,net/e1000,net/virtio,net/null,net/ring
 	-Ddisable_libs=bitratestats,cfgfile,flow_classify,gpudev,jobstats,kni,node,pipeline,port,power,table,vhost
 )
 

@@ -1,31 +1,38 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
 # The guest test suite: each testbed/tests/*.sh in its own guest boot, then
-# the runner's own checks (status passing, IOMMU fault detection).
+# the runner's own checks (status passing, IOMMU fault detection). A test
+# with a "# modes: M..." line runs once per mode, in a boot of its own,
+# with the mode as its argument (NAME[MODE]): the parity tests, whose
+# group-mode run is the reference for the cdev-mode one.
 # Prints "guest-test NAME: pass|FAIL (N s)" per test; exits non-zero if
 # any failed. Needs the DPDK build (scripts/build.sh).
 #
-# usage: testbed/run-tests.sh [TEST-NAME...]
+# usage: testbed/run-tests.sh [TEST-NAME[MODE]...]
 set -uo pipefail
 . "$(dirname "$0")/../scripts/common.sh"
 cd "$REPO_DIR"
 
 failures=0
 
-# check NAME EXPECTED-STATUS RUN-ARGS...
+# check NAME EXPECTED-STATUS RUN-ARGS...: the run of NAME[MODE] is kept
+# as NAME-MODE.
 check() {
-	local name=$1 want=$2 start rc=0
+	local name=$1 want=$2 start rc=0 run out
 	shift 2
 	start=$(date +%s)
-	testbed/run.sh --name "$name" "$@" > "$BUILD_DIR/testbed/$name.out" 2>&1 || rc=$?
+	run=${name//[\[\]]/-}
+	run=${run%-}
+	out=$BUILD_DIR/testbed/$run.out
+	testbed/run.sh --name "$run" "$@" > "$out" 2>&1 || rc=$?
 	if [ "$rc" -eq "$want" ]; then
 		echo "guest-test $name: pass ($(( $(date +%s) - start )) s)"
 	else
 		echo "guest-test $name: FAIL, status $rc, expected $want ($(( $(date +%s) - start )) s)"
-		tail -40 "$BUILD_DIR/testbed/$name.out" | sed 's/^/    /'
+		tail -40 "$out" | sed 's/^/    /'
 		failures=$((failures + 1))
 	fi
-	sed -n 's/^note: /    /p' "$BUILD_DIR/testbed/$name.out"
+	sed -n 's/^note: /    /p' "$out"
 }
 
 mkdir -p "$BUILD_DIR/testbed"
@@ -50,10 +57,23 @@ for t in "${tests[@]}"; do
 	runner-fault-missing)
 		check "$t" 1 --expect-iommu-fault -- true ;;
 	*)
-		[ -x "testbed/tests/$t.sh" ] || die "no guest test $t"
+		name=${t%%\[*}
+		want=${t#"$name"}
+		want=${want#[}
+		want=${want%]}
+		[ -x "testbed/tests/$name.sh" ] || die "no guest test $name"
 		# a test may ask for runner options on a "# testbed:" line
-		read -ra opts <<< "$(sed -n 's/^# testbed: //p' "testbed/tests/$t.sh")"
-		check "$t" 0 "${opts[@]}" -- "testbed/tests/$t.sh" ;;
+		read -ra opts <<< "$(sed -n 's/^# testbed: //p' "testbed/tests/$name.sh")"
+		read -ra modes <<< "$(sed -n 's/^# modes: //p' "testbed/tests/$name.sh")"
+		if [ ${#modes[@]} -eq 0 ]; then
+			check "$name" 0 "${opts[@]}" -- "testbed/tests/$name.sh"
+			continue
+		fi
+		for mode in "${modes[@]}"; do
+			[ -z "$want" ] || [ "$want" = "$mode" ] || continue
+			check "$name[$mode]" 0 "${opts[@]}" -- \
+				"testbed/tests/$name.sh" "$mode"
+		done ;;
 	esac
 done
 [ "$failures" -eq 0 ]

@@ -8,9 +8,9 @@
 # 2 GiB, the test-bed kernel (kernel/build.sh), the host root and this
 # repository shared read-only and the build directory read-write, at the
 # same paths as on the host (even under /tmp, which the guest overmounts),
-# two e1000e (0000:00:02.0, 0000:00:03.0) and a modern virtio-net
-# (0000:00:04.0) on one hub, all bound to vfio-pci before COMMAND runs in
-# the current directory.
+# two e1000e (0000:00:02.0, 0000:00:03.0), a modern virtio-net
+# (0000:00:04.0) and an e1000 (82540EM, INTx only, 0000:00:08.0) on one
+# hub, all bound to vfio-pci before COMMAND runs in the current directory.
 #
 # Options:
 #   --variant NAME         kernel variant (kernel/variants/), default full
@@ -87,6 +87,7 @@ timeout --foreground "$timeout_s" qemu-system-x86_64 \
 	-netdev hubport,hubid=0,id=h1 -device e1000e,netdev=h1,addr=0x3 \
 	-netdev hubport,hubid=0,id=h2 \
 	-device virtio-net-pci,disable-legacy=on,iommu_platform=on,ats=on,netdev=h2,addr=0x4 \
+	-netdev hubport,hubid=0,id=h3 -device e1000,netdev=h3,addr=0x8 \
 	< /dev/null || rc=$?
 log "guest ran $(( $(date +%s) - start )) s; run directory $run"
 

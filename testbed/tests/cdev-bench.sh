@@ -12,7 +12,7 @@ bench() {
 	local log=$VFIO_CDEV_RUN/bench-$1.log
 	VFIO_CDEV_TEST_GROUP_DEV=$E1000E_B \
 	VFIO_CDEV_TEST_HOTPLUG="$VIRTIO" \
-	DPDK_TEST=vfio_cdev_perf_autotest "$BUILD_DIR/meson/app/test/dpdk-test" \
+	DPDK_TEST=vfio_cdev_perf_autotest "$DPDK_TEST" \
 		-l 0-1 -n 1 -m 1024 --vfio-mode="$1" -a "$E1000E_A" \
 		--file-prefix="bench-$1" < /dev/null > "$log" 2>&1 ||
 		{ tail -30 "$log"; fail "benchmark in $1 mode failed"; }

@@ -17,6 +17,5 @@ log=$VFIO_CDEV_RUN/busy.log
 line=$(grep "$E1000E_B ($(cdev_of "$E1000E_B")): VFIO_DEVICE_BIND_IOMMUFD: Device or resource busy; the device is in use through /dev/vfio/$group" "$log") ||
 	fail "no clear EBUSY line for $E1000E_B"
 note "$line"
-grep -q "Port 0: .*\|Port 1: " "$log" || fail "the other ports did not come up"
 [ "$(grep -c '^Configuring Port' "$log")" -eq 2 ] ||
 	fail "expected exactly the two free ports to be configured"

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 
 [ -c /dev/iommu ] || fail "/dev/iommu is not a character device"
-for bdf in "$E1000E_A" "$E1000E_B" "$VIRTIO"; do
+for bdf in "$E1000E_A" "$E1000E_B" "$VIRTIO" "$E1000"; do
 	dir=$(echo /sys/bus/pci/devices/$bdf/vfio-dev/vfio*)
 	[ -f "$dir/dev" ] || fail "$bdf: no vfio-dev/vfioN/dev"
 	node=/dev/vfio/devices/${dir##*/}

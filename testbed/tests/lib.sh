@@ -1,12 +1,22 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Helpers for guest tests: sourced by scripts that testbed/run.sh runs in
 # the guest. The NICs are fixed by run.sh.
+#
+# A test with a "# modes: group cdev" line is a parity test: run-tests.sh
+# runs it once per mode, the mode as its first argument ($MODE here, and
+# $MODE_ARG, the EAL option); group mode is the reference, cdev mode must
+# do the same.
 E1000E_A=0000:00:02.0
 E1000E_B=0000:00:03.0
 VIRTIO=0000:00:04.0
+E1000=0000:00:08.0	# 82540EM: INTx only, no MSI nor MSI-X
 
 . "$(dirname "${BASH_SOURCE[0]}")/../../scripts/common.sh"
 TESTPMD=$BUILD_DIR/meson/app/dpdk-testpmd
+DPDK_TEST=$BUILD_DIR/meson/app/test/dpdk-test
+
+MODE=${1:-cdev}
+MODE_ARG=--vfio-mode=$MODE
 
 fail() { echo "FAIL: $*"; exit 1; }
 # a line the test report shows (testbed/run-tests.sh)
@@ -51,6 +61,17 @@ cdev_of() {
 	echo "${d##*/}"
 }
 
+# bind_to DRIVER BDF: hand the device to a kernel driver (vfio-pci, e1000,
+# ...), as an administrator would.
+bind_to() {
+	local dev=/sys/bus/pci/devices/$2
+	[ -e "$dev/driver" ] && echo "$2" > "$dev/driver/unbind"
+	echo "$1" > "$dev/driver_override"
+	echo "$2" > /sys/bus/pci/drivers_probe
+	[ "$(basename "$(readlink "$dev/driver")")" = "$1" ] ||
+		fail "cannot bind $2 to $1"
+}
+
 # testpmd_interactive NAME EAL-ARGS... : testpmd -i reading its commands
 # from stdin (a timeout guards it), log in $VFIO_CDEV_RUN/NAME.log.
 testpmd_interactive() {
@@ -61,6 +82,50 @@ testpmd_interactive() {
 		> "$log" 2>&1 || { tail -30 "$log"; fail "$name: testpmd failed"; }
 }
 
+# testpmd_start NAME EAL-ARGS... -- TESTPMD-ARGS... : testpmd -i in the
+# background, fed by testpmd_cmd once it is ready; log in
+# $VFIO_CDEV_RUN/NAME.log. Ends with testpmd_stop.
+testpmd_start() {
+	local name=$1
+	shift
+	TESTPMD_LOG=$VFIO_CDEV_RUN/$name.log
+	rm -f /tmp/testpmd.cmd
+	mkfifo /tmp/testpmd.cmd
+	# line-buffered, so that the log can be read as testpmd goes
+	timeout -s INT 300 stdbuf -oL "$TESTPMD" -l 0-1 -n 1 "$@" \
+		< /tmp/testpmd.cmd > "$TESTPMD_LOG" 2>&1 &
+	TESTPMD_PID=$!
+	exec 9> /tmp/testpmd.cmd
+	testpmd_cmd
+}
+
+# testpmd_cmd [CMD...]: run a command and wait until it is done. Each
+# command is followed by one that prints a line of its own, which is what
+# is waited for: the prompt itself is written a byte at a time, and other
+# threads' lines can cut into it.
+testpmd_cmd() {
+	local n i
+	n=$(grep -c 'Change verbose level from' "$TESTPMD_LOG")
+	[ $# -eq 0 ] || echo "$*" >&9
+	echo "set verbose 0" >&9
+	for i in $(seq 600); do
+		[ "$(grep -c 'Change verbose level from' "$TESTPMD_LOG")" -gt "$n" ] &&
+			return 0
+		kill -0 "$TESTPMD_PID" 2> /dev/null ||
+			{ tail -30 "$TESTPMD_LOG"; fail "testpmd died"; }
+		sleep 0.1
+	done
+	tail -30 "$TESTPMD_LOG"
+	fail "testpmd did not finish \"$*\" within 60 s"
+}
+
+testpmd_stop() {
+	echo quit >&9
+	exec 9>&-
+	wait "$TESTPMD_PID" ||
+		{ tail -30 "$TESTPMD_LOG"; fail "testpmd failed"; }
+}
+
 # ports_in NAME: the device names of the ports in the last
 # "show port summary all" of NAME's log, sorted, on one line.
 ports_in() {
@@ -68,4 +133,24 @@ ports_in() {
 		/^[0-9]+ +[0-9a-fA-F:]+ +[^ ]+ +net_/ { names[n++] = $3 }
 		END { for (i = 0; i < n; i++) print names[i] }' \
 		"$VFIO_CDEV_RUN/$1.log" | sort | tr '\n' ' ' | sed 's/ $//'
+}
+
+# forwarded LOG LABEL: every port in the forward statistics of LOG (what
+# testpmd's "stop" prints) received and sent packets; a note each.
+forwarded() {
+	awk -v label="$2" '/Forward statistics for port/ { port = $6 }
+		/RX-packets:/ && port != "" { rx = $2 }
+		/TX-packets:/ && port != "" {
+			printf "note: %s: port %s RX %d TX %d\n", label, port, rx, $2
+			if (rx == 0 || $2 == 0) bad = 1
+			n++; port = ""
+		}
+		END { exit (n < 2 || bad) }' "$1"
+}
+
+# rx_packets LOG PORT: RX-packets of PORT in the last "show port stats".
+rx_packets() {
+	awk -v p="$2" '/NIC statistics for port/ { port = $6 }
+		/RX-packets:/ && port == p { rx = $2 }
+		END { print rx + 0 }' "$1"
 }
