@@ -12,19 +12,22 @@ MESON_DIR=$BUILD_DIR/meson
 
 # name | file | sed expression that breaks it
 MUTANTS='
-no-rdev-check|drivers/bus/vfio_cdev/vfio_cdev_scan.c|s/st.st_rdev != devt/0/
-follow-symlinks|drivers/bus/vfio_cdev/vfio_cdev_scan.c|s/if (lstat(node, &st)/if (stat(node, \&st)/
-no-chr-check|drivers/bus/vfio_cdev/vfio_cdev_scan.c|s/!S_ISCHR(st.st_mode)/0/
-no-hex-limit|drivers/bus/vfio_cdev/vfio_cdev_scan.c|s/ || \*val > max/ || (max \&\& 0)/
-lax-hex|drivers/bus/vfio_cdev/vfio_cdev_scan.c|s/strspn(s, "0123456789abcdefABCDEF") != strlen(s)/0/
-lax-devt|drivers/bus/vfio_cdev/vfio_cdev_scan.c|s/s\[n\] != .\\0./0/
-no-pci-devargs|drivers/bus/vfio_cdev/vfio_cdev_bus.c|s/RTE_EAL_DEVARGS_FOREACH("pci", da)/if (0) RTE_EAL_DEVARGS_FOREACH("pci", da)/
-no-alias-rename|drivers/bus/vfio_cdev/vfio_cdev_bus.c|s/strlcpy(da->name, dev->pci.name/if (0) strlcpy(da->name, dev->pci.name/
+no-rdev-check|drivers/bus/vfio_cdev/vfio_cdev_resolve.c|s/st.st_rdev != dev->devt/0/
+follow-symlinks|drivers/bus/vfio_cdev/vfio_cdev_resolve.c|s/if (lstat(node, &st)/if (stat(node, \&st)/
+no-chr-check|drivers/bus/vfio_cdev/vfio_cdev_resolve.c|s/!S_ISCHR(st.st_mode)/0/
+lax-devt|drivers/bus/vfio_cdev/vfio_cdev_resolve.c|s/s\[n\] != .\\0./0/
+any-driver|drivers/bus/vfio_cdev/vfio_cdev_resolve.c|s/strcmp(drv, "vfio-pci") != 0/0/
+first-of-several-cdevs|drivers/bus/vfio_cdev/vfio_cdev_resolve.c|s/if (n != 1) {/if (n == 0) {/
+open-follows-links|drivers/bus/vfio_cdev/vfio_cdev_device.c|s/ | O_NOFOLLOW//
+open-no-fstat-check|drivers/bus/vfio_cdev/vfio_cdev_device.c|s/st.st_rdev != dev->devt/0/
+open-no-identity-check|drivers/bus/vfio_cdev/vfio_cdev_device.c|s/if (vfio_cdev_check_identity(dev) < 0) {/if (0) {/
+intr-handles-keep-fd0|drivers/bus/vfio_cdev/vfio_cdev_device.c|s/^\tvfio_cdev_intr_init(dev);/\t(void)0;/
 table-no-overlap-check|lib/eal/common/eal_dma_table.c|s/if (eal_dma_table_find(t, a->iova, a->len, \&i) != 0)/if (eal_dma_table_find(t, a->iova, a->len, \&i) != 0 \&\& 0)/
 table-cuts-areas|lib/eal/common/eal_dma_table.c|s/area_end(\&t->areas\[i + n - 1\]) > iova + len)/0)/
 auto-always-cdev|lib/eal/linux/eal_vfio_mode.c|s/return RTE_VFIO_MODE_GROUP;/return RTE_VFIO_MODE_CDEV;/
-accept-any-mode|lib/eal/linux/eal_vfio_mode.c|s/strcmp(arg, mode_names\[i\]) == 0/1/
-'
+auto-ignores-noiommu|lib/eal/linux/eal_vfio_mode.c|s/if (vfio_noiommu()) {/if (vfio_noiommu() \&\& 0) {/
+auto-ignores-missing-iommu|lib/eal/linux/eal_vfio_mode.c|s/if (!iommu_present()) {/if (!iommu_present() \&\& 0) {/
+accept-any-mode|lib/eal/linux/eal_vfio_mode.c|s/strcmp(arg, mode_names\[i\]) == 0/1/'
 
 restore() {
 	local f
