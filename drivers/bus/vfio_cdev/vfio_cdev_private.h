@@ -39,10 +39,6 @@ enum vfio_cdev_state {
 	VFIO_CDEV_MAPPED,	/* BARs, interrupts, DMA on: in the PMD's hands */
 };
 
-/* Regions of a vfio-pci device: BAR0-5, ROM, config space, VGA. */
-#define VFIO_CDEV_NB_REGIONS 9
-#define VFIO_CDEV_CONFIG_REGION 7
-
 struct vfio_cdev_region {
 	uint64_t offset;	/* in the device fd */
 	uint64_t size;
@@ -64,7 +60,8 @@ struct vfio_cdev_device {
 	int fd;					/* device fd once opened */
 	uint32_t devid;				/* iommufd's ID once bound */
 	uint32_t dev_flags;			/* VFIO_DEVICE_FLAGS_* */
-	struct vfio_cdev_region regions[VFIO_CDEV_NB_REGIONS];
+	struct vfio_cdev_region regions[PCI_MAX_RESOURCE];	/* BARs */
+	struct vfio_cdev_region config;		/* config space */
 	struct {
 		void *addr;
 		size_t len;

@@ -197,24 +197,18 @@ find_cdev_name(const struct rte_pci_device *pci, const char *pcidir,
 	return 0;
 }
 
-/* Name and devt of the PCI device's cdev, from sysfs only. */
+/* The devt sysfs gives cdev name of the PCI device in pcidir. */
 static int
-read_cdev(struct vfio_cdev_device *dev)
+read_devt(const struct vfio_cdev_device *dev, const char *pcidir,
+		const char *name, dev_t *devt)
 {
-	char pcidir[PATH_MAX], path[PATH_MAX], buf[ATTR_MAX];
+	char path[PATH_MAX], buf[ATTR_MAX];
 	struct stat st;
 
-	snprintf(pcidir, sizeof(pcidir), "%s/%s", rte_pci_get_sysfs_path(),
-		dev->pci->name);
-	if (check_driver(dev->pci, pcidir) < 0 ||
-			find_cdev_name(dev->pci, pcidir, dev->cdev_name,
-				sizeof(dev->cdev_name)) < 0)
-		return -1;
-
-	snprintf(path, sizeof(path), "%s/vfio-dev/%s/dev", pcidir,
-		dev->cdev_name);
+	snprintf(path, sizeof(path), "%s/vfio-dev/%s/dev", pcidir, name);
 	if (read_attr(path, buf, sizeof(buf)) < 0) {
-		if (errno == ENOENT && lstat(path, &st) < 0)
+		if (errno == ENOENT && lstat(path, &st) < 0 &&
+				strcmp(name, dev->cdev_name) == 0)
 			VFIO_CDEV_DEV_LOG(ERR, dev, "%s does not exist: the kernel lacks CONFIG_VFIO_DEVICE_CDEV; use --vfio-mode=group or a kernel with the fragment in vfio-cdev's kernel/",
 				path);
 		else
@@ -222,7 +216,7 @@ read_cdev(struct vfio_cdev_device *dev)
 				strerror(errno));
 		return -1;
 	}
-	if (parse_devt(buf, &dev->devt) < 0) {
+	if (parse_devt(buf, devt) < 0) {
 		VFIO_CDEV_DEV_LOG(ERR, dev, "%s holds \"%s\", not major:minor; refusing it",
 			path, buf);
 		return -1;
@@ -230,27 +224,47 @@ read_cdev(struct vfio_cdev_device *dev)
 	return 0;
 }
 
+static void
+pci_dir(const struct vfio_cdev_device *dev, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/%s", rte_pci_get_sysfs_path(), dev->pci->name);
+}
+
 int
 vfio_cdev_resolve(struct vfio_cdev_device *dev)
 {
+	char pcidir[PATH_MAX];
+
 	strlcpy(dev->cdev_name, "no cdev", sizeof(dev->cdev_name));
-	if (read_cdev(dev) < 0 || check_node(dev) < 0)
+	pci_dir(dev, pcidir, sizeof(pcidir));
+	if (check_driver(dev->pci, pcidir) < 0 ||
+			find_cdev_name(dev->pci, pcidir, dev->cdev_name,
+				sizeof(dev->cdev_name)) < 0 ||
+			read_devt(dev, pcidir, dev->cdev_name, &dev->devt) < 0 ||
+			check_node(dev) < 0)
 		return -1;
 	dev->state = VFIO_CDEV_RESOLVED;
 	return 0;
 }
 
+/*
+ * A device has a vfio-dev/vfioN entry only for its own cdev, and the open
+ * fd keeps vfioN from going to another device: if the PCI device, still
+ * bound to vfio-pci, has that entry with that devt, the node opened is
+ * its own.
+ */
 int
 vfio_cdev_check_identity(const struct vfio_cdev_device *dev)
 {
-	struct vfio_cdev_device now = { .pci = dev->pci };
+	char pcidir[PATH_MAX];
+	dev_t devt;
 
-	if (read_cdev(&now) < 0)
-		return -1;
-	if (strcmp(now.cdev_name, dev->cdev_name) != 0 ||
-			now.devt != dev->devt) {
-		VFIO_CDEV_DEV_LOG(ERR, dev, "the device's cdev changed to %s (%u:%u) while it was being opened: the node opened belongs to another device; refusing it",
-			now.cdev_name, major(now.devt), minor(now.devt));
+	pci_dir(dev, pcidir, sizeof(pcidir));
+	if (check_driver(dev->pci, pcidir) < 0 ||
+			read_devt(dev, pcidir, dev->cdev_name, &devt) < 0 ||
+			devt != dev->devt) {
+		VFIO_CDEV_DEV_LOG(ERR, dev, "the device's cdev is no longer %s (%u:%u) now that it is open: the node opened belongs to another device; refusing it",
+			dev->cdev_name, major(dev->devt), minor(dev->devt));
 		return -1;
 	}
 	return 0;
