@@ -6,7 +6,8 @@
  * cdev mode on real devices (run in the QEMU test bed, see
  * testbed/tests/cdev-autotests.sh): the IOAS follows rte_malloc while a
  * port forwards, DMA really goes through the IOAS (unmapping makes the
- * IOMMU fault), the PCI helpers drivers call work, and Rx queue
+ * IOMMU fault), the PCI helpers drivers call work, external heaps and
+ * external users' mappings are handled as they should, and Rx queue
  * interrupts arrive. Two ports on one segment are named by the
  * environment: VFIO_CDEV_TEST_PORTS="<BDF> <BDF>" (the second one
  * receives; for the interrupt test it must support Rx queue interrupts).
@@ -513,6 +514,103 @@ test_extmem(void)
 }
 
 /*
+ * An external heap (rte_malloc_heap_memory_add() with IOVAs, what
+ * testpmd --mp-alloc=xmemhuge does) is mapped in the IOAS when it is
+ * added and unmapped when it is removed, as group mode maps it: the
+ * kernel sees the mapping come and go. External memory that is not a
+ * heap (rte_extmem_register()) stays the application's to map.
+ */
+static int
+test_external_heap(void)
+{
+	const size_t page = 4096, len = 64 * page;
+	rte_iova_t iovas[64];
+	uint64_t maps0, len0, maps, mapped;
+	unsigned int i;
+	uint32_t ioas;
+	void *mem;
+	int fd;
+
+	mem = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	TEST_ASSERT(mem != MAP_FAILED, "mmap");
+	for (i = 0; i < RTE_DIM(iovas); i++)
+		iovas[i] = (uintptr_t)mem + i * page;	/* IOVA as VA */
+	TEST_ASSERT_SUCCESS(rte_vfio_cdev_ioas_get(&fd, &ioas), "IOAS get");
+	rte_vfio_cdev_dma_stats(&maps0, &len0);
+
+	TEST_ASSERT_SUCCESS(rte_extmem_register(mem, len, NULL, 0, page),
+		"extmem register");
+	rte_vfio_cdev_dma_stats(&maps, &mapped);
+	TEST_ASSERT(maps == maps0 && mapped == len0,
+		"memory without a heap was mapped");
+	TEST_ASSERT_SUCCESS(rte_extmem_unregister(mem, len), "unregister");
+
+	TEST_ASSERT_SUCCESS(rte_malloc_heap_create("vfio_cdev_xheap"),
+		"heap create");
+	TEST_ASSERT_SUCCESS(rte_malloc_heap_memory_add("vfio_cdev_xheap", mem,
+		len, iovas, RTE_DIM(iovas), page), "heap memory add");
+	rte_vfio_cdev_dma_stats(&maps, &mapped);
+	printf("IOAS: %" PRIu64 " bytes in %" PRIu64 " mappings; with the external heap: %" PRIu64 " in %" PRIu64 "\n",
+		len0, maps0, mapped, maps);
+	TEST_ASSERT_EQUAL(mapped, len0 + len, "the external heap is not mapped");
+	TEST_ASSERT_EQUAL(raw_map(fd, ioas, iovas[5], iovas[5], page), -EEXIST,
+		"the kernel has no mapping of the external heap");
+
+	TEST_ASSERT_SUCCESS(rte_malloc_heap_memory_remove("vfio_cdev_xheap",
+		mem, len), "heap memory remove");
+	rte_vfio_cdev_dma_stats(&maps, &mapped);
+	TEST_ASSERT(maps == maps0 && mapped == len0,
+		"the removed external heap is still mapped");
+	TEST_ASSERT_SUCCESS(raw_map(fd, ioas, iovas[5], iovas[5], page),
+		"the kernel still maps the removed external heap");
+	TEST_ASSERT_SUCCESS(raw_unmap(fd, ioas, iovas[5], page), "raw unmap");
+	TEST_ASSERT_SUCCESS(rte_malloc_heap_destroy("vfio_cdev_xheap"),
+		"heap destroy");
+	rte_vfio_cdev_ioas_put();
+	munmap(mem, len);
+	return TEST_SUCCESS;
+}
+
+/*
+ * Unmapping goes area by area: an application unmapping two of its
+ * mappings with one call over the gap between them leaves alone what an
+ * external user of the IOAS mapped in that gap.
+ */
+static int
+test_unmap_spares_gap(void)
+{
+	const size_t part = 64 * 1024;
+	uint64_t a, b, c;
+	uint32_t ioas;
+	void *mem;
+	int fd;
+
+	mem = mmap(NULL, 3 * part, PROT_READ | PROT_WRITE,
+		MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	TEST_ASSERT(mem != MAP_FAILED, "mmap");
+	a = (uintptr_t)mem;
+	b = a + part;
+	c = b + part;
+	TEST_ASSERT_SUCCESS(rte_vfio_cdev_ioas_get(&fd, &ioas), "IOAS get");
+	TEST_ASSERT_SUCCESS(rte_vfio_cdev_dma_map(a, a, part), "map a");
+	TEST_ASSERT_SUCCESS(rte_vfio_cdev_dma_map(c, c, part), "map c");
+	TEST_ASSERT_SUCCESS(raw_map(fd, ioas, b, b, part),
+		"the external user maps b in the gap");
+
+	TEST_ASSERT_SUCCESS(rte_vfio_cdev_dma_unmap(a, 3 * part),
+		"unmap a and c with one call");
+	TEST_ASSERT_EQUAL(raw_map(fd, ioas, b, b, part), -EEXIST,
+		"the external user's mapping in the gap was unmapped");
+	TEST_ASSERT_SUCCESS(raw_map(fd, ioas, a, a, part), "a still mapped");
+	TEST_ASSERT_SUCCESS(raw_map(fd, ioas, c, c, part), "c still mapped");
+	TEST_ASSERT_SUCCESS(raw_unmap(fd, ioas, a, 3 * part), "clean up");
+	rte_vfio_cdev_ioas_put();
+	munmap(mem, 3 * part);
+	return TEST_SUCCESS;
+}
+
+/*
  * The IOAS outlives rte_eal_cleanup() while an external user holds it; its
  * last put closes it, and a put after that is harmless. This ends EAL:
  * run it last, alone.
@@ -557,6 +655,10 @@ static struct unit_test_suite dma_suite = {
 			test_pci_helpers),
 		TEST_CASE_ST(ports_setup_polled, ports_teardown, test_ioas_user),
 		TEST_CASE_ST(ports_setup_polled, ports_teardown, test_extmem),
+		TEST_CASE_ST(ports_setup_polled, ports_teardown,
+			test_external_heap),
+		TEST_CASE_ST(ports_setup_polled, ports_teardown,
+			test_unmap_spares_gap),
 		TEST_CASES_END()
 	}
 };

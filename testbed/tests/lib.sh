@@ -22,17 +22,23 @@ fail() { echo "FAIL: $*"; exit 1; }
 # a line the test report shows (testbed/run-tests.sh)
 note() { echo "note: $*"; }
 
-# testpmd_forward NAME SECONDS EAL-ARGS... : io forwarding with --tx-first
-# for SECONDS, log kept as $VFIO_CDEV_RUN/NAME.log. Checks that every
-# port received and sent packets; prints the counts and the rates testpmd
-# measured over its last 2 s.
+# testpmd_forward NAME SECONDS EAL-ARGS... [-- TESTPMD-ARGS...]: io
+# forwarding with --tx-first for SECONDS, log kept as
+# $VFIO_CDEV_RUN/NAME.log. Checks that every port received and sent
+# packets; prints the counts and the rates testpmd measured over its last
+# 2 s.
 testpmd_forward() {
-	local name=$1 secs=$2 log
+	local name=$1 secs=$2 log eal=() extra=()
 	shift 2
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		eal+=("$1")
+		shift
+	done
+	[ $# -eq 0 ] || { shift; extra=("$@"); }
 	log=$VFIO_CDEV_RUN/$name.log
-	timeout --preserve-status -s INT "$secs" "$TESTPMD" -l 0-1 -n 1 "$@" \
-		-- --forward-mode=io --tx-first --nb-cores=1 --stats-period=2 \
-		> "$log" 2>&1 ||
+	timeout --preserve-status -s INT "$secs" "$TESTPMD" -l 0-1 -n 1 \
+		"${eal[@]}" -- --forward-mode=io --tx-first --nb-cores=1 \
+		--stats-period=2 "${extra[@]}" > "$log" 2>&1 ||
 		{ tail -20 "$log"; fail "$name: testpmd failed"; }
 	awk -v name="$name" '
 		/NIC statistics for port/ { nic = $6 }

@@ -199,22 +199,6 @@ __rte_internal
 void
 rte_vfio_cdev_dma_stats(uint64_t *nb_maps, uint64_t *mapped_len);
 
-/**
- * @internal
- * For benchmarks only: unmap DPDK's memory and map it again, in maximal
- * runs where it is never freed (per_page false, the normal way) or one
- * page per mapping (per_page true, what the normal way is compared with),
- * which then stays the way until the next call.
- *
- * @param nb_ioctls
- *   Filled with the number of IOMMU_IOAS_MAP calls the mapping took.
- * @param cycles
- *   Filled with the timer cycles the mapping took.
- */
-__rte_internal
-int
-rte_vfio_cdev_dma_remap(bool per_page, uint64_t *nb_ioctls, uint64_t *cycles);
-
 #ifdef __cplusplus
 }
 #endif

@@ -4,20 +4,34 @@
 
 /*
  * The process's iommufd and its one IOAS (cdev mode, primary process):
- * created when VFIO is enabled, filled with all of DPDK's memory when the
- * first device is attached (then kept in sync by a memory event callback),
+ * created when VFIO is enabled, filled with DPDK's memory when the first
+ * device is attached (then kept in sync by a memory event callback),
  * emptied and closed at rte_eal_cleanup().
  *
- * The kernel cannot unmap part of a mapped area, so how memory is cut into
- * mappings decides what can be freed alone (eal_dma_table.h): memory DPDK
- * never frees (-m/--socket-mem preallocation, --legacy-mem) is mapped in
- * maximal VA-contiguous runs, one ioctl each; memory it may free, one page
- * per mapping, so that a free never unmaps a page still in use.
+ * What is mapped is what group mode maps (eal_vfio.c): EAL's memory and
+ * external heaps (rte_malloc_heap_memory_add()) with valid IOVAs, mapped
+ * and unmapped as memory events say; external memory that is not a heap
+ * (rte_extmem_register()) is the application's to map with
+ * rte_dev_dma_map(). Unlike group mode, whose first walk cannot tell an
+ * external heap from other external memory and maps neither, heaps that
+ * exist when the first device is attached are mapped too.
+ *
+ * The kernel cannot unmap part of a mapped area, so how memory is cut
+ * into mappings decides what can be freed alone (eal_dma_table.h):
+ * memory DPDK never frees (-m/--socket-mem preallocation, --legacy-mem)
+ * is mapped in maximal VA-contiguous runs, one ioctl each; memory it may
+ * free, one page per mapping, so that a free never unmaps a page still in
+ * use. Unmapping goes area by area, so that it never reaches a mapping an
+ * external user made in a gap.
+ *
+ * One mutex guards the table, the ranges and the ioctls that follow them;
+ * what goes wrong under it is logged once it is released.
  */
 
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -25,22 +39,24 @@
 #include <unistd.h>
 
 #include <rte_common.h>
-#include <rte_cycles.h>
 #include <rte_eal_memconfig.h>
 #include <rte_errno.h>
 #include <rte_log.h>
 #include <rte_memory.h>
-#include <rte_spinlock.h>
 #include <rte_vfio_cdev.h>
 
 #include "eal_dma_table.h"
 #include "eal_internal_cfg.h"
+#include "eal_memcfg.h"
+#include "eal_iova_ranges.h"
 #include "eal_private.h"
 #include "eal_iommufd.h"
 #include "eal_iommufd_uapi.h"
 
 #define MEM_EVENT_CLB_NAME "vfio_cdev_mem_event_clb"
-#define IOVA_RANGES_MAX 16u
+
+/* Ranges a message lists at most. */
+#define REPORT_RANGES 8u
 
 static struct {
 	int fd;			/* /dev/iommu, -1 when closed */
@@ -48,13 +64,39 @@ static struct {
 	bool eal_holds;		/* EAL's own reference, until cleanup */
 	unsigned int refs;	/* external users' references */
 	bool dma_ready;		/* memory mapped, callback registered */
-	bool per_page;		/* map never-freed memory page by page too */
-	unsigned int nb_ranges;
-	struct iommu_iova_range ranges[IOVA_RANGES_MAX];
-	rte_spinlock_t lock;	/* the table and the ioctls that follow it */
+	struct eal_iova_ranges ranges;
 	struct eal_dma_table table;
-	uint64_t nb_map_ioctls;
-} iommufd = { .fd = -1, .lock = RTE_SPINLOCK_INITIALIZER };
+	uint64_t nb_map_ioctls, nb_unmap_ioctls;
+	pthread_mutex_t lock;	/* all the above but dma_ready */
+	pthread_mutex_t prepare_lock;	/* dma_ready and what sets it */
+} iommufd = {
+	.fd = -1,
+	.lock = PTHREAD_MUTEX_INITIALIZER,
+	.prepare_lock = PTHREAD_MUTEX_INITIALIZER,
+};
+
+/* What went wrong under the lock, logged after it. */
+struct dma_report {
+	enum {
+		REPORT_NONE,
+		REPORT_RANGE,	/* [iova, +len) outside the allowed ranges */
+		REPORT_ALIGN,	/* [iova, +len) not aligned as the IOAS needs */
+		REPORT_OVERLAP,	/* [iova, +len) overlaps a mapping */
+		REPORT_CUT,	/* [iova, +len) would cut [va, got) */
+		REPORT_NOTHING,	/* nothing mapped in [iova, +len) */
+		REPORT_OWN,	/* [iova, +len) holds DPDK's own memory */
+		REPORT_MAP,	/* IOMMU_IOAS_MAP of va at iova failed: err */
+		REPORT_UNMAP,	/* IOMMU_IOAS_UNMAP of an area failed: err */
+		REPORT_UNMAP_LEN, /* it unmapped got bytes, not len */
+		REPORT_GONE,	/* the area was no longer mapped */
+		REPORT_TABLE,	/* the table could not record it: err */
+	} what;
+	int err;
+	uint64_t va, iova, len, got;
+	uint64_t last, alignment;	/* of the ranges, for RANGE/ALIGN */
+	struct iommu_iova_range ranges[REPORT_RANGES];
+	unsigned int nb_ranges, total_ranges;
+};
 
 int
 rte_vfio_cdev_iommufd(void)
@@ -68,6 +110,143 @@ uint32_t
 rte_vfio_cdev_ioas_id(void)
 {
 	return iommufd.ioas_id;
+}
+
+/* Record a failure; the first one of an operation is what is told. */
+static void
+note(struct dma_report *rep, int what, int err, uint64_t va, uint64_t iova,
+		uint64_t len)
+{
+	if (rep->what != REPORT_NONE)
+		return;
+	rep->what = what;
+	rep->err = err;
+	rep->va = va;
+	rep->iova = iova;
+	rep->len = len;
+}
+
+/* The ranges, for the message; with the lock held. */
+static void
+note_ranges(struct dma_report *rep)
+{
+	rep->total_ranges = iommufd.ranges.nb;
+	rep->nb_ranges = RTE_MIN(iommufd.ranges.nb, REPORT_RANGES);
+	memcpy(rep->ranges, iommufd.ranges.r,
+		rep->nb_ranges * sizeof(rep->ranges[0]));
+	rep->last = eal_iova_ranges_last(&iommufd.ranges);
+	rep->alignment = iommufd.ranges.alignment;
+}
+
+static void
+log_ranges(const struct dma_report *rep)
+{
+	unsigned int i;
+
+	for (i = 0; i < rep->nb_ranges; i++)
+		RTE_LOG(ERR, EAL, "  IOAS range %u: 0x%" PRIx64 " - 0x%" PRIx64 "\n",
+			i, (uint64_t)rep->ranges[i].start,
+			(uint64_t)rep->ranges[i].last);
+	if (rep->total_ranges > rep->nb_ranges)
+		RTE_LOG(ERR, EAL, "  and %u more ranges\n",
+			rep->total_ranges - rep->nb_ranges);
+}
+
+static void
+report(const struct dma_report *rep)
+{
+	uint64_t end = rep->iova + rep->len - 1;
+
+	switch (rep->what) {
+	case REPORT_NONE:
+		break;
+	case REPORT_RANGE:
+		RTE_LOG(ERR, EAL, "VFIO cdev mode: IOVA 0x%" PRIx64 " - 0x%" PRIx64 " (VA 0x%" PRIx64 ") is outside the IOAS ranges the IOMMU allows; %s\n",
+			rep->iova, end, rep->va, end > rep->last ?
+			"the IOMMU address width is too small for IOVA as VA (with QEMU intel-iommu use aw-bits=48)" :
+			"it falls in an IOVA range the IOMMU reserves (MSI window): place DPDK memory elsewhere (--base-virtaddr)");
+		log_ranges(rep);
+		break;
+	case REPORT_ALIGN:
+		RTE_LOG(ERR, EAL, "VFIO cdev mode: IOVA 0x%" PRIx64 " (%" PRIu64 " bytes) is not aligned to the %" PRIu64 " bytes the IOMMU maps in; use pages of at least that size\n",
+			rep->iova, rep->len, rep->alignment);
+		break;
+	case REPORT_OVERLAP:
+		RTE_LOG(ERR, EAL, "VFIO cdev mode: IOVA 0x%" PRIx64 " - 0x%" PRIx64 " overlaps a mapping already in the IOAS\n",
+			rep->iova, end);
+		break;
+	case REPORT_CUT:
+		RTE_LOG(ERR, EAL, "VFIO cdev mode: cannot unmap IOVA 0x%" PRIx64 " - 0x%" PRIx64 ": it cuts the mapping 0x%" PRIx64 " - 0x%" PRIx64 " and the kernel cannot split a mapping; unmap it whole, or map in smaller pieces\n",
+			rep->iova, end, rep->va, rep->got - 1);
+		break;
+	case REPORT_NOTHING:
+		RTE_LOG(ERR, EAL, "VFIO cdev mode: nothing is mapped at IOVA 0x%" PRIx64 " - 0x%" PRIx64 "\n",
+			rep->iova, end);
+		break;
+	case REPORT_OWN:
+		RTE_LOG(ERR, EAL, "VFIO cdev mode: cannot unmap IOVA 0x%" PRIx64 " - 0x%" PRIx64 ": it holds DPDK's own memory, which EAL maps and unmaps\n",
+			rep->iova, end);
+		break;
+	case REPORT_MAP:
+		RTE_LOG(ERR, EAL, "VFIO cdev mode: IOMMU_IOAS_MAP of VA 0x%" PRIx64 " at IOVA 0x%" PRIx64 " (%" PRIu64 " bytes) failed: %s\n",
+			rep->va, rep->iova, rep->len, strerror(rep->err));
+		break;
+	case REPORT_UNMAP:
+		RTE_LOG(ERR, EAL, "VFIO cdev mode: IOMMU_IOAS_UNMAP of IOVA 0x%" PRIx64 " (%" PRIu64 " bytes) failed: %s\n",
+			rep->iova, rep->len, strerror(rep->err));
+		break;
+	case REPORT_UNMAP_LEN:
+		RTE_LOG(ERR, EAL, "VFIO cdev mode: IOMMU_IOAS_UNMAP of IOVA 0x%" PRIx64 " unmapped %" PRIu64 " bytes, not the %" PRIu64 " EAL had mapped there: the IOAS was changed behind EAL's back; the area is forgotten\n",
+			rep->iova, rep->got, rep->len);
+		break;
+	case REPORT_GONE:
+		RTE_LOG(ERR, EAL, "VFIO cdev mode: IOVA 0x%" PRIx64 " (%" PRIu64 " bytes) was no longer mapped: the IOAS was changed behind EAL's back; the area is forgotten\n",
+			rep->iova, rep->len);
+		break;
+	case REPORT_TABLE:
+		RTE_LOG(ERR, EAL, "VFIO cdev mode: cannot record the mapping of IOVA 0x%" PRIx64 " (%" PRIu64 " bytes): %s\n",
+			rep->iova, rep->len, strerror(rep->err));
+		break;
+	}
+}
+
+static int
+query_ranges(void *ctx __rte_unused, struct iommu_ioas_iova_ranges *q)
+{
+	q->ioas_id = iommufd.ioas_id;
+	return ioctl(iommufd.fd, IOMMU_IOAS_IOVA_RANGES, q) < 0 ? -errno : 0;
+}
+
+int
+rte_vfio_cdev_iova_ranges_update(void)
+{
+	struct eal_iova_ranges fresh = { 0 }, stale;
+	uint64_t last;
+	unsigned int i;
+	int ret;
+
+	ret = eal_iova_ranges_read(&fresh, query_ranges, NULL);
+	if (ret < 0) {
+		RTE_LOG(ERR, EAL, "VFIO cdev mode: IOMMU_IOAS_IOVA_RANGES of IOAS %u failed: %s\n",
+			iommufd.ioas_id, strerror(-ret));
+		rte_errno = -ret;
+		return -1;
+	}
+	/* mappings made meanwhile check against the ranges */
+	pthread_mutex_lock(&iommufd.lock);
+	stale = iommufd.ranges;
+	iommufd.ranges = fresh;
+	pthread_mutex_unlock(&iommufd.lock);
+	eal_iova_ranges_free(&stale);
+
+	for (i = 0; i < fresh.nb; i++)
+		RTE_LOG(DEBUG, EAL, "VFIO cdev mode: IOAS range %u: 0x%" PRIx64 " - 0x%" PRIx64 "\n",
+			i, (uint64_t)fresh.r[i].start, (uint64_t)fresh.r[i].last);
+	/* EAL then refuses to allocate memory the IOMMU cannot address */
+	last = eal_iova_ranges_last(&fresh);
+	if (last != 0 && last < UINT64_MAX)
+		rte_mem_set_dma_mask(64 - __builtin_clzll(last));
+	return 0;
 }
 
 int
@@ -92,141 +271,88 @@ eal_iommufd_open(const char *path)
 	}
 	iommufd.fd = fd;
 	iommufd.ioas_id = alloc.out_ioas_id;
-	iommufd.nb_ranges = 0;
+	/* what the IOAS allows before any device narrows it */
+	if (rte_vfio_cdev_iova_ranges_update() < 0) {
+		close(fd);
+		iommufd.fd = -1;
+		return -1;
+	}
 	iommufd.eal_holds = true;
 	RTE_LOG(DEBUG, EAL, "VFIO cdev mode: iommufd %d, IOAS %u\n", fd,
 		alloc.out_ioas_id);
 	return 0;
 }
 
-static uint64_t
-iova_max(void)
-{
-	uint64_t max = 0;
-	unsigned int i;
-
-	for (i = 0; i < iommufd.nb_ranges; i++)
-		max = RTE_MAX(max, (uint64_t)iommufd.ranges[i].last);
-	return max;
-}
-
-int
-rte_vfio_cdev_iova_ranges_update(void)
-{
-	struct iommu_ioas_iova_ranges q = {
-		.size = sizeof(q),
-		.ioas_id = iommufd.ioas_id,
-		.num_iovas = IOVA_RANGES_MAX,
-		.allowed_iovas = (uintptr_t)iommufd.ranges,
-	};
-	uint64_t max;
-	unsigned int i;
-
-	/* mappings made meanwhile check against the ranges */
-	rte_spinlock_lock(&iommufd.lock);
-	if (ioctl(iommufd.fd, IOMMU_IOAS_IOVA_RANGES, &q) < 0) {
-		rte_errno = errno;
-		rte_spinlock_unlock(&iommufd.lock);
-		RTE_LOG(ERR, EAL, "VFIO cdev mode: IOMMU_IOAS_IOVA_RANGES failed: %s\n",
-			strerror(rte_errno));
-		return -1;
-	}
-	iommufd.nb_ranges = RTE_MIN(q.num_iovas, IOVA_RANGES_MAX);
-	max = iova_max();
-	rte_spinlock_unlock(&iommufd.lock);
-
-	for (i = 0; i < q.num_iovas && i < IOVA_RANGES_MAX; i++)
-		RTE_LOG(DEBUG, EAL, "VFIO cdev mode: IOAS range %u: 0x%" PRIx64 " - 0x%" PRIx64 "\n",
-			i, (uint64_t)iommufd.ranges[i].start,
-			(uint64_t)iommufd.ranges[i].last);
-	/* EAL then refuses to allocate memory the IOMMU cannot address */
-	if (max != 0 && max < UINT64_MAX)
-		rte_mem_set_dma_mask(64 - __builtin_clzll(max));
-	return 0;
-}
-
-/* The IOAS can take [iova, iova + len) if one allowed range holds it all. */
+/*
+ * True if external memory belongs to a heap (rte_malloc_heap_memory_add()
+ * gives it the heap's socket ID; rte_extmem_register() a socket ID of its
+ * own). With the memory lock held, which guards the heaps too.
+ */
 static bool
-iova_allowed(uint64_t iova, uint64_t len)
+in_external_heap(const struct rte_memseg_list *msl)
 {
+	const struct rte_mem_config *mcfg =
+		rte_eal_get_configuration()->mem_config;
 	unsigned int i;
 
-	for (i = 0; i < iommufd.nb_ranges; i++) {
-		if (iova >= iommufd.ranges[i].start &&
-				iova + len - 1 <= iommufd.ranges[i].last)
+	for (i = 0; i < RTE_MAX_HEAPS; i++) {
+		if (mcfg->malloc_heaps[i].name[0] != '\0' &&
+				mcfg->malloc_heaps[i].socket_id ==
+				(unsigned int)msl->socket_id)
 			return true;
 	}
 	return false;
 }
 
-static void
-log_ranges(void)
+/* What DPDK maps for DMA: EAL's memory and external heaps, with IOVAs. */
+static bool
+mapped_for_dma(const struct rte_memseg_list *msl, const struct rte_memseg *ms)
 {
-	unsigned int i;
-
-	for (i = 0; i < iommufd.nb_ranges; i++)
-		RTE_LOG(ERR, EAL, "  IOAS range %u: 0x%" PRIx64 " - 0x%" PRIx64 "\n",
-			i, (uint64_t)iommufd.ranges[i].start,
-			(uint64_t)iommufd.ranges[i].last);
+	return (!msl->external || in_external_heap(msl)) &&
+		ms->iova != RTE_BAD_IOVA;
 }
 
 static int
-add_memseg_len(const struct rte_memseg_list *msl, const struct rte_memseg *ms,
+add_mapped_len(const struct rte_memseg_list *msl, const struct rte_memseg *ms,
 		void *total)
 {
-	if (!msl->external)
+	if (mapped_for_dma(msl, ms))
 		*(uint64_t *)total += ms->len;
 	return 0;
 }
 
 /*
  * iommufd charges pinned pages to RLIMIT_MEMLOCK (unless CAP_IPC_LOCK):
- * say how much DPDK's memory needs. Called with the memory lock held.
+ * say how much DPDK's memory needs, once.
  */
 static void
-log_memlock_need(uint64_t len)
+log_memlock_need(uint64_t len, bool mem_locked)
 {
 	static bool said;
-	uint64_t total = 0;
+	uint64_t total = 0, nb, mapped;
 	struct rlimit rl;
 
 	if (said)
 		return;
 	said = true;
-
-	uint64_t nb, mapped;
-
-	rte_memseg_walk_thread_unsafe(add_memseg_len, &total);
-	eal_dma_table_stats(&iommufd.table, &nb, &mapped);
-	if (total < mapped + len)
-		total = mapped + len;
+	if (mem_locked)
+		rte_memseg_walk_thread_unsafe(add_mapped_len, &total);
+	else
+		rte_memseg_walk(add_mapped_len, &total);
+	rte_vfio_cdev_dma_stats(&nb, &mapped);
+	total = RTE_MAX(total, mapped + len);
 	if (getrlimit(RLIMIT_MEMLOCK, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY)
 		return;
 	RTE_LOG(ERR, EAL, "VFIO cdev mode: pinning DPDK's memory for DMA needs RLIMIT_MEMLOCK of at least %" PRIu64 " KiB, it is %" PRIu64 " KiB: raise it (ulimit -l, LimitMEMLOCK= in systemd) or use less memory (-m)\n",
 		total >> 10, (uint64_t)rl.rlim_cur >> 10);
 }
 
-/* Empty the IOAS, whatever it holds. */
-static void
-unmap_all(void)
-{
-	struct iommu_ioas_unmap unmap = {
-		.size = sizeof(unmap),
-		.ioas_id = iommufd.ioas_id,
-		.iova = 0,
-		.length = UINT64_MAX,
-	};
-
-	if (iommufd.table.nb > 0 &&
-			ioctl(iommufd.fd, IOMMU_IOAS_UNMAP, &unmap) < 0)
-		RTE_LOG(ERR, EAL, "VFIO cdev mode: emptying the IOAS failed: %s\n",
-			strerror(errno));
-	eal_dma_table_clear(&iommufd.table);
-}
-
-/* Record an area, then map it; nothing recorded if the map fails. */
+/* Record an area, then map it; nothing recorded if the map fails. With
+ * the lock held.
+ */
 static int
-map_area(uint64_t va, uint64_t iova, uint64_t len, enum eal_dma_kind kind)
+map_area(uint64_t va, uint64_t iova, uint64_t len, enum eal_dma_kind kind,
+		struct dma_report *rep)
 {
 	const struct eal_dma_area area = {
 		.va = va, .iova = iova, .len = len, .kind = kind,
@@ -242,18 +368,22 @@ map_area(uint64_t va, uint64_t iova, uint64_t len, enum eal_dma_kind kind)
 	};
 	int ret;
 
-	if (!iova_allowed(iova, len)) {
-		RTE_LOG(ERR, EAL, "VFIO cdev mode: IOVA 0x%" PRIx64 " - 0x%" PRIx64 " (VA 0x%" PRIx64 ") is outside the IOAS ranges the IOMMU allows; %s\n",
-			iova, iova + len - 1, va,
-			iova + len - 1 > iova_max() ?
-			"the IOMMU address width is too small for IOVA as VA (with QEMU intel-iommu use aw-bits=48)" :
-			"it falls in an IOVA range the IOMMU reserves (MSI window): place DPDK memory elsewhere (--base-virtaddr)");
-		log_ranges();
+	if (!eal_iova_ranges_allow(&iommufd.ranges, iova, len)) {
+		note(rep, REPORT_RANGE, ERANGE, va, iova, len);
+		note_ranges(rep);
 		rte_errno = ERANGE;
+		return -1;
+	}
+	if (!eal_iova_ranges_aligned(&iommufd.ranges, iova, len)) {
+		note(rep, REPORT_ALIGN, EINVAL, va, iova, len);
+		note_ranges(rep);
+		rte_errno = EINVAL;
 		return -1;
 	}
 	ret = eal_dma_table_add(&iommufd.table, &area);
 	if (ret < 0) {
+		note(rep, ret == -EEXIST ? REPORT_OVERLAP : REPORT_TABLE, -ret,
+			va, iova, len);
 		rte_errno = -ret;
 		return -1;
 	}
@@ -261,66 +391,111 @@ map_area(uint64_t va, uint64_t iova, uint64_t len, enum eal_dma_kind kind)
 	if (ioctl(iommufd.fd, IOMMU_IOAS_MAP, &map) < 0) {
 		rte_errno = errno;
 		eal_dma_table_remove(&iommufd.table, iova, len);
-		RTE_LOG(ERR, EAL, "VFIO cdev mode: IOMMU_IOAS_MAP of VA 0x%" PRIx64 " at IOVA 0x%" PRIx64 " (%" PRIu64 " bytes) failed: %s\n",
-			va, iova, len, strerror(rte_errno));
-		if (rte_errno == ENOMEM)
-			log_memlock_need(len);
+		note(rep, REPORT_MAP, rte_errno, va, iova, len);
 		return -1;
 	}
 	return 0;
 }
 
-/* Unmap the areas [iova, iova + len) covers whole, and forget them. */
+/*
+ * Unmap table area i exactly, and forget it once the kernel has nothing
+ * there any more. With the lock held.
+ */
 static int
-unmap_range(uint64_t iova, uint64_t len)
+unmap_area(unsigned int i, struct dma_report *rep)
 {
+	const struct eal_dma_area *a = &iommufd.table.areas[i];
 	struct iommu_ioas_unmap unmap = {
 		.size = sizeof(unmap),
 		.ioas_id = iommufd.ioas_id,
-		.iova = iova,
-		.length = len,
+		.iova = a->iova,
+		.length = a->len,
 	};
+	int ret = 0;
+
+	iommufd.nb_unmap_ioctls++;
+	if (ioctl(iommufd.fd, IOMMU_IOAS_UNMAP, &unmap) < 0) {
+		if (errno != ENOENT) {
+			rte_errno = errno;
+			note(rep, REPORT_UNMAP, errno, a->va, a->iova, a->len);
+			return -1;
+		}
+		note(rep, REPORT_GONE, ENOENT, a->va, a->iova, a->len);
+		ret = -1;
+		rte_errno = ENOENT;
+	} else if (unmap.length != a->len) {
+		note(rep, REPORT_UNMAP_LEN, EIO, a->va, a->iova, a->len);
+		rep->got = unmap.length;
+		ret = -1;
+		rte_errno = EIO;
+	}
+	eal_dma_table_remove(&iommufd.table, a->iova, a->len);
+	return ret;
+}
+
+/* Unmap the areas [iova, iova + len) covers whole, one by one. */
+static int
+unmap_covered(uint64_t iova, uint64_t len, struct dma_report *rep)
+{
+	unsigned int first, n;
 	int ret;
 
 	ret = eal_dma_table_can_remove(&iommufd.table, iova, len);
+	n = eal_dma_table_find(&iommufd.table, iova, len, &first);
+	if (ret == -EINVAL && n > 0) {
+		note(rep, REPORT_CUT, EINVAL, 0, iova, len);
+		rep->va = iommufd.table.areas[first].iova;
+		rep->got = iommufd.table.areas[first + n - 1].iova +
+			iommufd.table.areas[first + n - 1].len;
+	} else if (ret < 0) {
+		note(rep, ret == -ENOENT ? REPORT_NOTHING : REPORT_TABLE, -ret,
+			0, iova, len);
+	}
 	if (ret < 0) {
 		rte_errno = -ret;
 		return -1;
 	}
-	if (ioctl(iommufd.fd, IOMMU_IOAS_UNMAP, &unmap) < 0) {
-		rte_errno = errno;
-		RTE_LOG(ERR, EAL, "VFIO cdev mode: IOMMU_IOAS_UNMAP of IOVA 0x%" PRIx64 " (%" PRIu64 " bytes) failed: %s\n",
-			iova, len, strerror(errno));
-		return -1;
+	for (ret = 0; n > 0; n--) {
+		/* a failed area stays at first; the next is after it */
+		if (unmap_area(first, rep) < 0 && rte_errno != ENOENT &&
+				rte_errno != EIO) {
+			ret = -1;
+			first++;
+		}
 	}
-	eal_dma_table_remove(&iommufd.table, iova, len);
-	return 0;
+	return ret;
 }
 
 /* An application's mapping (rte_dev_dma_map() and the like). */
 int
 rte_vfio_cdev_dma_map(uint64_t va, uint64_t iova, uint64_t len)
 {
+	struct dma_report rep = { .what = REPORT_NONE };
 	unsigned int first;
-	int ret;
+	int ret, err;
 
 	if (iommufd.fd < 0) {
 		rte_errno = ENODEV;
 		return -1;
 	}
-	rte_spinlock_lock(&iommufd.lock);
-	ret = map_area(va, iova, len, EAL_DMA_USER);
+	pthread_mutex_lock(&iommufd.lock);
+	ret = map_area(va, iova, len, EAL_DMA_USER, &rep);
 	if (ret < 0 && rte_errno == EEXIST &&
 			eal_dma_table_find(&iommufd.table, iova, len, &first) == 1 &&
 			iommufd.table.areas[first].iova == iova &&
 			iommufd.table.areas[first].len == len &&
 			iommufd.table.areas[first].va == va) {
 		ret = 0;	/* the same mapping again: already there */
-	} else if (ret < 0 && rte_errno == EEXIST) {
-		RTE_LOG(ERR, EAL, "VFIO cdev mode: IOVA 0x%" PRIx64 " - 0x%" PRIx64 " overlaps a mapping already in the IOAS\n",
-			iova, iova + len - 1);
+		rep.what = REPORT_NONE;
 	}
-	rte_spinlock_unlock(&iommufd.lock);
+	err = rte_errno;
+	pthread_mutex_unlock(&iommufd.lock);
+	if (ret < 0) {
+		report(&rep);
+		if (err == ENOMEM)
+			log_memlock_need(len, false);
+		rte_errno = err;
+	}
 	return ret;
 }
 
@@ -328,227 +503,248 @@ rte_vfio_cdev_dma_map(uint64_t va, uint64_t iova, uint64_t len)
 int
 rte_vfio_cdev_dma_unmap(uint64_t iova, uint64_t len)
 {
+	struct dma_report rep = { .what = REPORT_NONE };
 	unsigned int first, n, i;
-	int ret = -1;
+	int ret = 0, err;
 
 	if (iommufd.fd < 0) {
 		rte_errno = ENODEV;
 		return -1;
 	}
-	rte_spinlock_lock(&iommufd.lock);
+	pthread_mutex_lock(&iommufd.lock);
 	n = eal_dma_table_find(&iommufd.table, iova, len, &first);
 	for (i = first; i < first + n; i++) {
 		if (iommufd.table.areas[i].kind != EAL_DMA_USER) {
-			RTE_LOG(ERR, EAL, "VFIO cdev mode: cannot unmap IOVA 0x%" PRIx64 " - 0x%" PRIx64 ": it holds DPDK's own memory, which EAL maps and unmaps\n",
-				iova, iova + len - 1);
+			note(&rep, REPORT_OWN, EPERM, 0, iova, len);
 			rte_errno = EPERM;
-			goto out;
+			ret = -1;
+			break;
 		}
 	}
-	ret = unmap_range(iova, len);
-	if (ret < 0 && rte_errno == EINVAL && n > 0)
-		RTE_LOG(ERR, EAL, "VFIO cdev mode: cannot unmap IOVA 0x%" PRIx64 " - 0x%" PRIx64 ": it cuts the mapping 0x%" PRIx64 " - 0x%" PRIx64 " and the kernel cannot split a mapping; unmap it whole, or map in smaller pieces\n",
-			iova, iova + len - 1,
-			(uint64_t)iommufd.table.areas[first].iova,
-			(uint64_t)(iommufd.table.areas[first + n - 1].iova +
-			iommufd.table.areas[first + n - 1].len - 1));
-	else if (ret < 0 && rte_errno == ENOENT)
-		RTE_LOG(ERR, EAL, "VFIO cdev mode: nothing is mapped at IOVA 0x%" PRIx64 " - 0x%" PRIx64 "\n",
-			iova, iova + len - 1);
-out:
-	rte_spinlock_unlock(&iommufd.lock);
+	if (ret == 0)
+		ret = unmap_covered(iova, len, &rep);
+	err = rte_errno;
+	pthread_mutex_unlock(&iommufd.lock);
+	report(&rep);
+	if (ret < 0)
+		rte_errno = err;
 	return ret;
 }
 
 void
 rte_vfio_cdev_dma_stats(uint64_t *nb_maps, uint64_t *mapped_len)
 {
-	rte_spinlock_lock(&iommufd.lock);
+	pthread_mutex_lock(&iommufd.lock);
 	eal_dma_table_stats(&iommufd.table, nb_maps, mapped_len);
-	rte_spinlock_unlock(&iommufd.lock);
+	pthread_mutex_unlock(&iommufd.lock);
 }
 
-/* Map or unmap each page of [addr, addr + len) of one memseg list. After
- * a failure (logged) the rest of the event would fail alike: stop there.
+/* True if [iova, iova + len) lies in a run: such pages are only freed at
+ * rte_eal_cleanup(), which makes them freeable first; the run stays
+ * mapped until the IOAS is emptied.
+ */
+static bool
+in_run(uint64_t iova, uint64_t len)
+{
+	unsigned int first;
+
+	return eal_dma_table_find(&iommufd.table, iova, len, &first) == 1 &&
+		iommufd.table.areas[first].kind == EAL_DMA_RUN;
+}
+
+/* Map or unmap each page of [addr, addr + len) of one memseg list, as
+ * group mode does. After a failure the rest of the event would fail
+ * alike: stop there.
  */
 static void
 mem_event_callback(enum rte_mem_event type, const void *addr, size_t len,
 		void *arg __rte_unused)
 {
 	const struct rte_memseg_list *msl = rte_mem_virt2memseg_list(addr);
+	struct dma_report rep = { .what = REPORT_NONE };
 	const struct rte_memseg *ms;
 	size_t done;
-	int ret;
+	int ret = 0, err = 0;
 
-	if (msl == NULL || msl->external)
+	if (msl == NULL)
 		return;
 	ms = rte_mem_virt2memseg(addr, msl);
-	rte_spinlock_lock(&iommufd.lock);
+	pthread_mutex_lock(&iommufd.lock);
 	for (done = 0; done < len; done += ms->len, ms++) {
-		if (ms->iova == RTE_BAD_IOVA)
+		if (!mapped_for_dma(msl, ms))
 			continue;
-		ret = type == RTE_MEM_EVENT_ALLOC ?
-			map_area(ms->addr_64, ms->iova, ms->len, EAL_DMA_PAGE) :
-			unmap_range(ms->iova, ms->len);
+		if (type == RTE_MEM_EVENT_ALLOC)
+			ret = map_area(ms->addr_64, ms->iova, ms->len,
+				EAL_DMA_PAGE, &rep);
+		else if (!in_run(ms->iova, ms->len))
+			ret = unmap_covered(ms->iova, ms->len, &rep);
 		if (ret < 0) {
-			RTE_LOG(ERR, EAL, "VFIO cdev mode: %zu bytes at %p are not %s for DMA: %s\n",
-				len - done, RTE_PTR_ADD(addr, done),
-				type == RTE_MEM_EVENT_ALLOC ? "mapped" : "unmapped",
-				rte_strerror(rte_errno));
+			err = rte_errno;
 			break;
 		}
 	}
-	rte_spinlock_unlock(&iommufd.lock);
+	pthread_mutex_unlock(&iommufd.lock);
+	if (ret < 0) {
+		report(&rep);
+		RTE_LOG(ERR, EAL, "VFIO cdev mode: %zu bytes at %p are not %s for DMA: %s\n",
+			len - done, RTE_PTR_ADD(addr, done),
+			type == RTE_MEM_EVENT_ALLOC ? "mapped" : "unmapped",
+			rte_strerror(err));
+		if (err == ENOMEM)
+			log_memlock_need(len - done, true);
+	}
 }
 
 /* A VA- and IOVA-contiguous run of never-freed memory being gathered. */
-struct run {
+struct walk {
 	uint64_t va, iova, len;
+	struct dma_report *rep;
 };
 
 static int
-flush_run(struct run *r)
+flush_run(struct walk *w)
 {
 	int ret = 0;
 
-	if (r->len != 0)
-		ret = map_area(r->va, r->iova, r->len, EAL_DMA_RUN);
-	r->len = 0;
+	if (w->len != 0)
+		ret = map_area(w->va, w->iova, w->len, EAL_DMA_RUN, w->rep);
+	w->len = 0;
 	return ret;
 }
 
 /* Memory DPDK never gives back: it may be mapped in runs. */
 static bool
-never_freed(const struct rte_memseg *ms)
+never_freed(const struct rte_memseg_list *msl, const struct rte_memseg *ms)
 {
-	return eal_get_internal_configuration()->legacy_mem ||
-		(ms->flags & RTE_MEMSEG_FLAG_DO_NOT_FREE);
+	return !msl->external &&
+		(eal_get_internal_configuration()->legacy_mem ||
+		(ms->flags & RTE_MEMSEG_FLAG_DO_NOT_FREE));
 }
 
 static int
 map_memseg(const struct rte_memseg_list *msl, const struct rte_memseg *ms,
 		void *arg)
 {
-	struct run *r = arg;
+	struct walk *w = arg;
 
-	if (msl->external || ms->iova == RTE_BAD_IOVA)
+	if (!mapped_for_dma(msl, ms))
 		return 0;
-	if (iommufd.per_page || !never_freed(ms)) {
-		if (flush_run(r) < 0)
+	if (!never_freed(msl, ms)) {
+		if (flush_run(w) < 0)
 			return -1;
-		return map_area(ms->addr_64, ms->iova, ms->len, EAL_DMA_PAGE);
+		return map_area(ms->addr_64, ms->iova, ms->len, EAL_DMA_PAGE,
+			w->rep);
 	}
-	if (r->len != 0 && r->va + r->len == ms->addr_64 &&
-			r->iova + r->len == ms->iova) {
-		r->len += ms->len;
+	if (w->len != 0 && w->va + w->len == ms->addr_64 &&
+			w->iova + w->len == ms->iova) {
+		w->len += ms->len;
 		return 0;
 	}
-	if (flush_run(r) < 0)
+	if (flush_run(w) < 0)
 		return -1;
-	*r = (struct run){ ms->addr_64, ms->iova, ms->len };
+	w->va = ms->addr_64;
+	w->iova = ms->iova;
+	w->len = ms->len;
 	return 0;
 }
 
-/* Map all of EAL's memory; with the memory lock and our lock held. */
+/* Map what DPDK maps for DMA; with the memory lock and our lock held. */
 static int
-map_eal_memory(void)
+map_dpdk_memory(struct dma_report *rep)
 {
-	struct run r = { 0 };
+	struct walk w = { .rep = rep };
 
-	if (rte_memseg_walk_thread_unsafe(map_memseg, &r) != 0)
+	if (rte_memseg_walk_thread_unsafe(map_memseg, &w) != 0)
 		return -1;
-	return flush_run(&r);
+	return flush_run(&w);
 }
 
-/* Unmap EAL's own mappings (runs and pages), the application's stay. */
+/* Unmap DPDK's mappings (runs and pages), the application's stay; with
+ * our lock held.
+ */
 static void
-unmap_eal_memory(void)
+unmap_dpdk_memory(struct dma_report *rep)
 {
-	unsigned int i = 0;
+	unsigned int i = 0, nb;
 
 	while (i < iommufd.table.nb) {
-		const struct eal_dma_area *a = &iommufd.table.areas[i];
-
-		if (a->kind == EAL_DMA_USER || unmap_range(a->iova, a->len) < 0)
-			i++;
+		nb = iommufd.table.nb;
+		if (iommufd.table.areas[i].kind != EAL_DMA_USER)
+			unmap_area(i, rep);
+		if (iommufd.table.nb == nb)
+			i++;	/* kept: a user's, or the kernel refused */
 	}
 }
 
 int
 rte_vfio_cdev_dma_prepare(void)
 {
-	int ret = 0;
+	struct dma_report rep = { .what = REPORT_NONE };
+	uint64_t nb, len;
+	int ret = 0, err = 0;
 
-	if (iommufd.dma_ready)
-		return 0;
 	if (iommufd.fd < 0) {
 		rte_errno = ENODEV;
 		return -1;
 	}
+	/* two first probes racing: one maps, the other finds it done */
+	pthread_mutex_lock(&iommufd.prepare_lock);
+	if (iommufd.dma_ready)
+		goto out;
 
 	/* no memory comes or goes between the walk and the callback */
 	rte_mcfg_mem_read_lock();
-	rte_spinlock_lock(&iommufd.lock);
-	if (map_eal_memory() < 0) {
+	pthread_mutex_lock(&iommufd.lock);
+	if (map_dpdk_memory(&rep) < 0) {
 		ret = -1;
-		unmap_eal_memory();	/* leave the IOAS as it was */
+		err = rte_errno;
+		unmap_dpdk_memory(&rep);	/* leave the IOAS as it was */
 	}
-	rte_spinlock_unlock(&iommufd.lock);
-	if (ret == 0 && rte_mem_event_callback_register(MEM_EVENT_CLB_NAME,
+	pthread_mutex_unlock(&iommufd.lock);
+	if (ret < 0) {
+		report(&rep);
+		if (err == ENOMEM)
+			log_memlock_need(0, true);
+	} else if (rte_mem_event_callback_register(MEM_EVENT_CLB_NAME,
 			mem_event_callback, NULL) < 0 && rte_errno != ENOTSUP) {
+		err = rte_errno;
 		RTE_LOG(ERR, EAL, "VFIO cdev mode: cannot register memory event callback: %s\n",
-			rte_strerror(rte_errno));
-		rte_spinlock_lock(&iommufd.lock);
-		unmap_eal_memory();
-		rte_spinlock_unlock(&iommufd.lock);
+			rte_strerror(err));
+		pthread_mutex_lock(&iommufd.lock);
+		unmap_dpdk_memory(&rep);
+		pthread_mutex_unlock(&iommufd.lock);
+		report(&rep);
 		ret = -1;
 	}
 	rte_mcfg_mem_read_unlock();
 	if (ret == 0) {
-		uint64_t nb, len;
-
 		iommufd.dma_ready = true;
 		rte_vfio_cdev_dma_stats(&nb, &len);
 		RTE_LOG(INFO, EAL, "VFIO cdev mode: %" PRIu64 " MiB of memory mapped for DMA in %" PRIu64 " mapping(s)\n",
 			len >> 20, nb);
 	}
+out:
+	pthread_mutex_unlock(&iommufd.prepare_lock);
+	if (ret < 0)
+		rte_errno = err;
 	return ret;
 }
 
-int
-rte_vfio_cdev_dma_remap(bool per_page, uint64_t *nb_ioctls, uint64_t *cycles)
-{
-	uint64_t start;
-	int ret;
-
-	if (!iommufd.dma_ready) {
-		rte_errno = ENODEV;
-		return -1;
-	}
-	rte_mcfg_mem_read_lock();
-	rte_spinlock_lock(&iommufd.lock);
-	unmap_eal_memory();
-	iommufd.per_page = per_page;
-	*nb_ioctls = iommufd.nb_map_ioctls;
-	start = rte_get_timer_cycles();
-	ret = map_eal_memory();
-	*cycles = rte_get_timer_cycles() - start;
-	*nb_ioctls = iommufd.nb_map_ioctls - *nb_ioctls;
-	rte_spinlock_unlock(&iommufd.lock);
-	rte_mcfg_mem_read_unlock();
-	return ret;
-}
-
-/* The last reference is gone: empty, destroy and close. */
+/* The last reference is gone: empty, destroy and close; with our lock
+ * held.
+ */
 static void
-release(void)
+release(struct dma_report *rep)
 {
 	struct iommu_destroy destroy = {
 		.size = sizeof(destroy),
 		.id = iommufd.ioas_id,
 	};
 
-	unmap_all();
+	while (iommufd.table.nb > 0 && unmap_area(0, rep) == 0)
+		;
+	eal_dma_table_clear(&iommufd.table);
+	eal_iova_ranges_free(&iommufd.ranges);
 	if (ioctl(iommufd.fd, IOMMU_DESTROY, &destroy) < 0)
 		RTE_LOG(DEBUG, EAL, "VFIO cdev mode: IOMMU_DESTROY of IOAS %u: %s\n",
 			iommufd.ioas_id, strerror(errno));
@@ -561,7 +757,7 @@ rte_vfio_cdev_ioas_get(int *fd, uint32_t *ioas_id)
 {
 	int ret = 0;
 
-	rte_spinlock_lock(&iommufd.lock);
+	pthread_mutex_lock(&iommufd.lock);
 	if (iommufd.fd < 0 || !iommufd.eal_holds) {
 		rte_errno = ENODEV;
 		ret = -1;
@@ -570,37 +766,49 @@ rte_vfio_cdev_ioas_get(int *fd, uint32_t *ioas_id)
 		*fd = iommufd.fd;
 		*ioas_id = iommufd.ioas_id;
 	}
-	rte_spinlock_unlock(&iommufd.lock);
+	pthread_mutex_unlock(&iommufd.lock);
 	return ret;
 }
 
 void
 rte_vfio_cdev_ioas_put(void)
 {
-	rte_spinlock_lock(&iommufd.lock);
+	struct dma_report rep = { .what = REPORT_NONE };
+
+	pthread_mutex_lock(&iommufd.lock);
 	if (iommufd.refs > 0 && --iommufd.refs == 0 && !iommufd.eal_holds)
-		release();
-	rte_spinlock_unlock(&iommufd.lock);
+		release(&rep);
+	pthread_mutex_unlock(&iommufd.lock);
+	report(&rep);
 }
 
 void
 eal_iommufd_close(void)
 {
+	struct dma_report rep = { .what = REPORT_NONE };
+	unsigned int users = 0;
+
 	if (iommufd.fd < 0 || !iommufd.eal_holds)
 		return;
+	pthread_mutex_lock(&iommufd.prepare_lock);
 	if (iommufd.dma_ready) {
 		rte_mem_event_callback_unregister(MEM_EVENT_CLB_NAME, NULL);
 		iommufd.dma_ready = false;
 	}
-	rte_spinlock_lock(&iommufd.lock);
+	pthread_mutex_unlock(&iommufd.prepare_lock);
+
+	pthread_mutex_lock(&iommufd.lock);
 	iommufd.eal_holds = false;
 	if (iommufd.refs == 0) {
-		release();
+		release(&rep);
 	} else {
 		/* its users keep the IOAS and their own mappings, not EAL's */
-		unmap_eal_memory();
-		RTE_LOG(INFO, EAL, "VFIO cdev mode: IOAS %u kept for its %u external user(s)\n",
-			iommufd.ioas_id, iommufd.refs);
+		unmap_dpdk_memory(&rep);
+		users = iommufd.refs;
 	}
-	rte_spinlock_unlock(&iommufd.lock);
+	pthread_mutex_unlock(&iommufd.lock);
+	report(&rep);
+	if (users > 0)
+		RTE_LOG(INFO, EAL, "VFIO cdev mode: IOAS %u kept for its %u external user(s)\n",
+			iommufd.ioas_id, users);
 }
