@@ -12,6 +12,8 @@ PACKAGES=(
 	# test bed: guest kernel and QEMU
 	qemu-system-x86 "$LINUX_SOURCE_PKG" bc bison flex libelf-dev
 	libssl-dev cpio ccache kmod xz-utils
+	# guest tests: ioctls counted by the benchmark
+	strace
 )
 
 install_packages() {
