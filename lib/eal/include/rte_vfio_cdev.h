@@ -43,7 +43,8 @@ enum rte_vfio_mode {
  *
  * With --vfio-mode=auto (the default), the first call decides between
  * group and cdev mode and logs the decision with its reason; later calls
- * return the same answer.
+ * return the same answer. A secondary process always runs in its primary
+ * process's mode.
  *
  * @return
  *   RTE_VFIO_MODE_GROUP or RTE_VFIO_MODE_CDEV, never RTE_VFIO_MODE_AUTO.

@@ -475,6 +475,8 @@ rte_vfio_cdev_dma_map(uint64_t va, uint64_t iova, uint64_t len)
 	int ret, err;
 
 	if (iommufd.fd < 0) {
+		if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+			RTE_LOG(ERR, EAL, "VFIO cdev mode: DMA mapping from a secondary process is not supported; map the memory from the primary process\n");
 		rte_errno = ENODEV;
 		return -1;
 	}

@@ -18,6 +18,8 @@
 #include <rte_vfio_cdev.h>
 
 #include "eal_iommufd.h"
+#include "eal_memcfg.h"
+#include "eal_private.h"
 #include "eal_vfio_mode.h"
 
 /* What --vfio-mode asked for, and what it resolved to (AUTO: not yet). */
@@ -183,6 +185,18 @@ decide_auto(char *reason, size_t len)
 	return RTE_VFIO_MODE_CDEV;
 }
 
+/* The mode a secondary process shares with its primary: what the primary
+ * published in the shared configuration (group if it published none).
+ */
+static enum rte_vfio_mode
+primary_mode(void)
+{
+	uint8_t mode = rte_eal_get_configuration()->mem_config->vfio_mode;
+
+	return mode == RTE_VFIO_MODE_CDEV ? RTE_VFIO_MODE_CDEV :
+		RTE_VFIO_MODE_GROUP;
+}
+
 enum rte_vfio_mode
 rte_vfio_mode_get(void)
 {
@@ -191,7 +205,10 @@ rte_vfio_mode_get(void)
 	if (effective_mode != RTE_VFIO_MODE_AUTO)
 		return effective_mode;
 
-	if (requested_mode == RTE_VFIO_MODE_AUTO) {
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
+		effective_mode = primary_mode();
+		snprintf(reason, sizeof(reason), "the primary process's");
+	} else if (requested_mode == RTE_VFIO_MODE_AUTO) {
 		effective_mode = decide_auto(reason, sizeof(reason));
 	} else {
 		effective_mode = requested_mode;
@@ -203,21 +220,41 @@ rte_vfio_mode_get(void)
 	return effective_mode;
 }
 
-int
-eal_vfio_cdev_enable(void)
+/* cdev mode: the primary opens the iommufd and allocates the IOAS;
+ * secondaries get device fds from it (drivers/bus/vfio_cdev).
+ */
+static int
+cdev_enable(void)
 {
 	char path[PATH_MAX], why[PATH_MAX + 128];
 	struct stat st;
 
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return 0;
 	if (cdev_unusable(why, sizeof(why)) != NULL) {
 		RTE_LOG(ERR, EAL, "VFIO cdev mode cannot be used: %s; use --vfio-mode=group or auto\n",
 			why);
 		return -1;
 	}
-	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
-		RTE_LOG(ERR, EAL, "VFIO cdev mode: secondary processes are not supported; use --vfio-mode=group for multi-process applications\n");
-		return -1;
-	}
 	stat_under_dev("iommu", &st, path, sizeof(path));
 	return eal_iommufd_open(path);
+}
+
+int
+eal_vfio_mode_enable(void)
+{
+	enum rte_vfio_mode mode = rte_vfio_mode_get();
+
+	if (rte_eal_process_type() == RTE_PROC_PRIMARY) {
+		rte_eal_get_configuration()->mem_config->vfio_mode = mode;
+	} else if (requested_mode != RTE_VFIO_MODE_AUTO &&
+			requested_mode != mode) {
+		RTE_LOG(ERR, EAL, "--vfio-mode=%s: the primary process runs in %s mode, and a secondary process uses its primary's mode; leave --vfio-mode out\n",
+			rte_vfio_mode_name(requested_mode),
+			rte_vfio_mode_name(mode));
+		return -1;
+	}
+	if (mode != RTE_VFIO_MODE_CDEV)
+		return RTE_VFIO_MODE_GROUP;
+	return cdev_enable() < 0 ? -1 : RTE_VFIO_MODE_CDEV;
 }

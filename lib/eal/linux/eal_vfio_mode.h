@@ -12,10 +12,14 @@
 /* Record the mode asked for with --vfio-mode; -1 if arg is not a mode. */
 int eal_vfio_mode_parse(const char *arg);
 
-/* Called instead of opening the legacy container when cdev mode is in
- * effect: opens /dev/iommu and allocates the IOAS. -1 with a logged
- * reason.
+/*
+ * Settle the VFIO mode when VFIO is enabled: a primary publishes it for
+ * its secondaries, a secondary takes its primary's (and refuses another
+ * --vfio-mode). In cdev mode, the primary opens /dev/iommu and allocates
+ * the IOAS instead of the legacy container. Returns RTE_VFIO_MODE_GROUP
+ * (go on with the container), RTE_VFIO_MODE_CDEV (done), or -1 with a
+ * logged reason.
  */
-int eal_vfio_cdev_enable(void);
+int eal_vfio_mode_enable(void);
 
 #endif /* EAL_VFIO_MODE_H */
