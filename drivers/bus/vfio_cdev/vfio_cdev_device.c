@@ -26,6 +26,9 @@
 #include <unistd.h>
 
 #include <rte_common.h>
+#include <rte_eal_paging.h>
+#include <rte_memory.h>
+#include <rte_string_fns.h>
 #include <rte_errno.h>
 #include <rte_vfio_cdev.h>
 
@@ -365,9 +368,58 @@ fail:
 	return -err;
 }
 
-/* mmap the parts of BAR i the kernel says are mappable. */
+/*
+ * Where BARs go: in the primary after DPDK's memory, as group mode puts
+ * them, where secondaries are likely to have room too; in a secondary
+ * exactly where the primary put them, since PMDs keep BAR addresses in
+ * memory the processes share.
+ */
+static void *next_bar_va;
+
 static int
-map_bar(struct vfio_cdev_device *dev, unsigned int i)
+list_end(const struct rte_memseg_list *msl, void *arg)
+{
+	void **end = arg;
+	void *e = RTE_PTR_ADD(msl->base_va, msl->len);
+
+	if (e > *end)
+		*end = e;
+	return 0;
+}
+
+/* Reserve len bytes of address space: at want exactly, or if want is
+ * NULL, near the next BAR address of the primary. MAP_FAILED with errno.
+ */
+static void *
+reserve_bar(void *want, size_t len)
+{
+	void *va;
+
+	if (want != NULL) {
+		va = mmap(want, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS |
+			MAP_FIXED_NOREPLACE, -1, 0);
+		if (va != MAP_FAILED && va != want) {	/* taken as a hint */
+			munmap(va, len);
+			errno = EEXIST;
+			va = MAP_FAILED;
+		}
+		return va;
+	}
+	if (next_bar_va == NULL)
+		rte_memseg_list_walk(list_end, &next_bar_va);
+	va = mmap(next_bar_va, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+		-1, 0);
+	if (va != MAP_FAILED && va == next_bar_va)
+		next_bar_va = RTE_PTR_ALIGN(RTE_PTR_ADD(va, len),
+			rte_mem_page_size());
+	return va;
+}
+
+/* mmap the parts of BAR i the kernel says are mappable, at want if not
+ * NULL.
+ */
+static int
+map_bar(struct vfio_cdev_device *dev, unsigned int i, void *want)
 {
 	const struct vfio_region_info_cap_sparse_mmap *sparse;
 	const struct vfio_cdev_region *reg = &dev->regions[i];
@@ -398,8 +450,7 @@ map_bar(struct vfio_cdev_device *dev, unsigned int i)
 	}
 
 	/* reserve the whole BAR, then map the mappable areas into it */
-	base = mmap(NULL, reg->size, PROT_NONE,
-		MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	base = reserve_bar(want, reg->size);
 	if (base == MAP_FAILED)
 		goto fail;
 	for (a = 0; a < nb_areas; a++) {
@@ -427,8 +478,12 @@ fail_unmap:
 	errno = err;
 fail:
 	err = errno;
-	VFIO_CDEV_DEV_LOG(ERR, dev, "mmap BAR%u (%" PRIu64 " bytes): %s", i,
-		reg->size, strerror(err));
+	if (want != NULL && err == EEXIST)
+		VFIO_CDEV_DEV_LOG(ERR, dev, "BAR%u must go at %p, where the primary process has it, but this process uses that address",
+			i, want);
+	else
+		VFIO_CDEV_DEV_LOG(ERR, dev, "mmap BAR%u (%" PRIu64 " bytes): %s",
+			i, reg->size, strerror(err));
 	return -err;
 }
 
@@ -446,14 +501,19 @@ unmap_bars(struct vfio_cdev_device *dev)
 	}
 }
 
+/* All mappable BARs; in a secondary (at not NULL) those the primary
+ * mapped, where it mapped them.
+ */
 static int
-map_bars(struct vfio_cdev_device *dev)
+map_bars(struct vfio_cdev_device *dev, void *const *at)
 {
 	unsigned int i;
 	int ret;
 
 	for (i = 0; i < PCI_MAX_RESOURCE; i++) {
-		ret = map_bar(dev, i);
+		if (at != NULL && at[i] == NULL)
+			continue;
+		ret = map_bar(dev, i, at != NULL ? at[i] : NULL);
 		if (ret < 0) {
 			unmap_bars(dev);
 			return ret;
@@ -473,7 +533,7 @@ enable_device(struct vfio_cdev_device *dev)
 	ret = read_device_info(dev);
 	if (ret < 0)
 		return ret;
-	ret = map_bars(dev);
+	ret = map_bars(dev, NULL);
 	if (ret < 0)
 		return ret;
 	ret = vfio_cdev_intr_setup(dev);
@@ -508,6 +568,12 @@ void
 vfio_cdev_device_teardown(struct vfio_cdev_device *dev)
 {
 	switch (dev->state) {
+	case VFIO_CDEV_SHARED:	/* a secondary's view of the primary's */
+		unmap_bars(dev);
+		vfio_cdev_intr_init(dev);
+		free_regions(dev);
+		vfio_cdev_close(dev);
+		break;
 	case VFIO_CDEV_MAPPED:
 		/* as group mode: no more requests, no DMA, no interrupts */
 		vfio_cdev_req_disable(dev);
@@ -551,5 +617,33 @@ vfio_cdev_device_setup(struct vfio_cdev_device *dev)
 	}
 	VFIO_CDEV_DEV_LOG(DEBUG, dev, "bound to iommufd (devid %u), attached to IOAS %u",
 		dev->devid, rte_vfio_cdev_ioas_id());
+	return 0;
+}
+
+int
+vfio_cdev_device_share(struct vfio_cdev_device *dev)
+{
+	void *at[PCI_MAX_RESOURCE];
+	int fd, ret;
+
+	vfio_cdev_intr_init(dev);
+	strlcpy(dev->cdev_name, "primary's", sizeof(dev->cdev_name));
+	fd = vfio_cdev_mp_request(dev, at);
+	if (fd < 0) {
+		rte_errno = -fd;
+		return -1;
+	}
+	dev->fd = fd;
+	dev->state = VFIO_CDEV_OPENED;
+	ret = read_device_info(dev);
+	if (ret == 0)
+		ret = map_bars(dev, at);
+	if (ret < 0) {
+		vfio_cdev_device_teardown(dev);
+		rte_errno = -ret;
+		return -1;
+	}
+	vfio_cdev_intr_share(dev);
+	dev->state = VFIO_CDEV_SHARED;
 	return 0;
 }

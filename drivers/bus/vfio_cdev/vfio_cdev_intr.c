@@ -58,6 +58,16 @@ vfio_cdev_intr_init(struct vfio_cdev_device *dev)
 }
 
 void
+vfio_cdev_intr_share(struct vfio_cdev_device *dev)
+{
+	/* as group mode's secondaries: the device fd, no eventfd */
+	if (dev->pci->intr_handle != NULL)
+		rte_intr_dev_fd_set(dev->pci->intr_handle, dev->fd);
+	if (dev->pci->vfio_req_intr_handle != NULL)
+		rte_intr_dev_fd_set(dev->pci->vfio_req_intr_handle, dev->fd);
+}
+
+void
 vfio_cdev_intr_teardown(struct vfio_cdev_device *dev)
 {
 	struct rte_intr_handle *h = dev->pci->intr_handle;

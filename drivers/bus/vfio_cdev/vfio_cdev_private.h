@@ -37,6 +37,7 @@ enum vfio_cdev_state {
 	VFIO_CDEV_BOUND,	/* VFIO_DEVICE_BIND_IOMMUFD done */
 	VFIO_CDEV_ATTACHED,	/* attached to the process's IOAS */
 	VFIO_CDEV_MAPPED,	/* BARs, interrupts, DMA on: in the PMD's hands */
+	VFIO_CDEV_SHARED,	/* a secondary's: the primary's fd, its BARs */
 };
 
 struct vfio_cdev_region {
@@ -78,6 +79,23 @@ int vfio_cdev_map_resource(struct rte_pci_device *pci);
 /* Quiesce it and undo the set-up (pci_vfio_unmap_resource()). 0 or -1. */
 int vfio_cdev_unmap_resource(struct rte_pci_device *pci);
 
+/* The devices mapped in this process, looked up by PCI address with
+ * the list locked (the multi-process thread looks too).
+ */
+void vfio_cdev_devices_lock(void);
+void vfio_cdev_devices_unlock(void);
+struct vfio_cdev_device *vfio_cdev_find_by_name(const char *name);
+
+/* vfio_cdev_mp.c: device fds for secondary processes. */
+
+/*
+ * Secondary: ask the primary for the fd of dev->pci, and where it mapped
+ * the BARs (NULL for those it did not). Returns the fd, or -errno after
+ * logging why.
+ */
+int vfio_cdev_mp_request(const struct vfio_cdev_device *dev,
+	void *bar_va[PCI_MAX_RESOURCE]);
+
 /* vfio_cdev_resolve.c: from a PCI address to its cdev. */
 
 /* True if name looks like a cdev node name: "vfio" and digits. */
@@ -112,6 +130,11 @@ int vfio_cdev_device_setup(struct vfio_cdev_device *dev);
 /* Quiesce the device and undo every step done. */
 void vfio_cdev_device_teardown(struct vfio_cdev_device *dev);
 
+/* In a secondary process: the fd the primary bound, the BARs where the
+ * primary mapped them. On failure nothing is left, and rte_errno is set.
+ */
+int vfio_cdev_device_share(struct vfio_cdev_device *dev);
+
 /* The steps of vfio_cdev_device_setup(), for tests of their failures. */
 int vfio_cdev_open(struct vfio_cdev_device *dev);
 void vfio_cdev_close(struct vfio_cdev_device *dev);
@@ -124,6 +147,9 @@ void vfio_cdev_close(struct vfio_cdev_device *dev);
 
 /* Make both handles hold no fd (the PCI bus allocates them with 0). */
 void vfio_cdev_intr_init(struct vfio_cdev_device *dev);
+
+/* A secondary's handles: the device fd only, as in group mode. */
+void vfio_cdev_intr_share(struct vfio_cdev_device *dev);
 
 /* MSI-X, else MSI, else INTx (or what --vfio-intr asks). 0 or -errno. */
 int vfio_cdev_intr_setup(struct vfio_cdev_device *dev);
