@@ -19,8 +19,8 @@ MESON_OPTIONS=(
 	-Dwerror=true
 	-Dtests=true
 	-Dexamples=
-	-Denable_apps=test-pmd,test
-	-Denable_drivers=bus/pci,bus/vdev,bus/vfio_cdev,mempool/ring,net/bonding,net/e1000,net/virtio,net/null,net/ring
+	-Denable_apps=dumpcap,pdump,proc-info,test-pmd,test
+	-Denable_drivers=bus/pci,bus/vdev,bus/vfio_cdev,mempool/ring,net/bonding,net/e1000,net/null,net/pcap,net/ring,net/virtio
 	-Ddisable_libs=bitratestats,cfgfile,flow_classify,gpudev,jobstats,kni,node,pipeline,port,power,table,vhost
 )
 

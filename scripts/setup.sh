@@ -8,7 +8,7 @@ set -euo pipefail
 PACKAGES=(
 	# DPDK build
 	build-essential meson ninja-build pkg-config python3-pyelftools
-	libnuma-dev dpkg-dev rsync
+	libnuma-dev libpcap-dev dpkg-dev rsync
 	# test bed: guest kernel and QEMU
 	qemu-system-x86 "$LINUX_SOURCE_PKG" bc bison flex libelf-dev
 	libssl-dev cpio ccache kmod xz-utils

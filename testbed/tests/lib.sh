@@ -90,19 +90,31 @@ testpmd_interactive() {
 
 # testpmd_start NAME EAL-ARGS... -- TESTPMD-ARGS... : testpmd -i in the
 # background, fed by testpmd_cmd once it is ready; log in
-# $VFIO_CDEV_RUN/NAME.log. Ends with testpmd_stop.
+# $VFIO_CDEV_RUN/NAME.log ($TESTPMD_LOG). Several can run (a primary and
+# secondaries): testpmd_use NAME picks the one testpmd_cmd talks to, the
+# last started at first. Each ends with testpmd_stop.
+declare -A TESTPMD_LOGS TESTPMD_PIDS TESTPMD_FDS
 testpmd_start() {
-	local name=$1
+	local name=$1 fd
 	shift
-	TESTPMD_LOG=$VFIO_CDEV_RUN/$name.log
-	rm -f /tmp/testpmd.cmd
-	mkfifo /tmp/testpmd.cmd
+	rm -f "/tmp/testpmd-$name.cmd"
+	mkfifo "/tmp/testpmd-$name.cmd"
 	# line-buffered, so that the log can be read as testpmd goes
 	timeout -s INT 300 stdbuf -oL "$TESTPMD" -l 0-1 -n 1 "$@" \
-		< /tmp/testpmd.cmd > "$TESTPMD_LOG" 2>&1 &
-	TESTPMD_PID=$!
-	exec 9> /tmp/testpmd.cmd
+		< "/tmp/testpmd-$name.cmd" > "$VFIO_CDEV_RUN/$name.log" 2>&1 &
+	TESTPMD_PIDS[$name]=$!
+	exec {fd}> "/tmp/testpmd-$name.cmd"
+	TESTPMD_FDS[$name]=$fd
+	TESTPMD_LOGS[$name]=$VFIO_CDEV_RUN/$name.log
+	testpmd_use "$name"
 	testpmd_cmd
+}
+
+testpmd_use() {
+	TESTPMD_NAME=$1
+	TESTPMD_LOG=${TESTPMD_LOGS[$1]}
+	TESTPMD_PID=${TESTPMD_PIDS[$1]}
+	TESTPMD_FD=${TESTPMD_FDS[$1]}
 }
 
 # testpmd_cmd [CMD...]: run a command and wait until it is done. Each
@@ -112,24 +124,24 @@ testpmd_start() {
 testpmd_cmd() {
 	local n i
 	n=$(grep -c 'Change verbose level from' "$TESTPMD_LOG")
-	[ $# -eq 0 ] || echo "$*" >&9
-	echo "set verbose 0" >&9
+	[ $# -eq 0 ] || echo "$*" >&"$TESTPMD_FD"
+	echo "set verbose 0" >&"$TESTPMD_FD"
 	for i in $(seq 600); do
 		[ "$(grep -c 'Change verbose level from' "$TESTPMD_LOG")" -gt "$n" ] &&
 			return 0
 		kill -0 "$TESTPMD_PID" 2> /dev/null ||
-			{ tail -30 "$TESTPMD_LOG"; fail "testpmd died"; }
+			{ tail -30 "$TESTPMD_LOG"; fail "testpmd $TESTPMD_NAME died"; }
 		sleep 0.1
 	done
 	tail -30 "$TESTPMD_LOG"
-	fail "testpmd did not finish \"$*\" within 60 s"
+	fail "testpmd $TESTPMD_NAME did not finish \"$*\" within 60 s"
 }
 
 testpmd_stop() {
-	echo quit >&9
-	exec 9>&-
+	echo quit >&"$TESTPMD_FD"
+	exec {TESTPMD_FD}>&-
 	wait "$TESTPMD_PID" ||
-		{ tail -30 "$TESTPMD_LOG"; fail "testpmd failed"; }
+		{ tail -30 "$TESTPMD_LOG"; fail "testpmd $TESTPMD_NAME failed"; }
 }
 
 # ports_in NAME: the device names of the ports in the last
