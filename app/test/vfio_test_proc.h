@@ -9,7 +9,9 @@
  * behind.
  */
 
-/* Open fds of this process (the one used for counting excluded). */
+/* Open fds of this process, but the one used for counting and epoll
+ * fds (EAL's interrupt thread replaces its own now and then).
+ */
 int proc_fd_count(void);
 
 /* Lines of /proc/self/maps that contain needle; all lines if NULL. */
