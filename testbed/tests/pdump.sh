@@ -10,11 +10,23 @@ testpmd_start primary "$MODE_ARG" -a "$E1000E_A" -a "$E1000E_B" \
 	-- -i --nb-cores=1 --forward-mode=io
 testpmd_cmd "start tx_first"
 pcap=/tmp/rx.pcap
-"$BUILD_DIR/meson/app/dpdk-pdump" -l 1 -- \
-	--pdump "port=0,queue=*,rx-dev=$pcap" \
-	> "$VFIO_CDEV_RUN/pdump.log" 2>&1 &
+log=$VFIO_CDEV_RUN/pdump.log
+start=$(date +%s%N)
+# line-buffered, to see when it captures; SIGINT before its handler is
+# set would be lost (a background job starts with SIGINT ignored)
+stdbuf -oL "$BUILD_DIR/meson/app/dpdk-pdump" -l 1 -- \
+	--pdump "port=0,queue=*,rx-dev=$pcap" > "$log" 2>&1 &
 pdump=$!
-sleep 4
+for i in $(seq 600); do
+	grep -q 'capture for' "$log" && break
+	kill -0 "$pdump" 2> /dev/null ||
+		{ tail -20 "$log"; fail "dpdk-pdump exited"; }
+	sleep 0.1
+done
+grep -q 'capture for' "$log" ||
+	{ tail -20 "$log"; fail "dpdk-pdump did not capture within 60 s"; }
+note "dpdk-pdump capturing after $(( ($(date +%s%N) - start) / 1000000 )) ms"
+sleep 2
 kill -INT "$pdump"
 wait "$pdump" || { tail -20 "$VFIO_CDEV_RUN/pdump.log"; fail "dpdk-pdump failed"; }
 testpmd_cmd "stop"
