@@ -6,7 +6,7 @@
 # No modules. The result is cached by a hash of the source package version,
 # the fragments, the patches and this script: a cache hit costs seconds.
 #
-# usage: kernel/build.sh [--variant cdev-only|compat]
+# usage: kernel/build.sh [--variant cdev-only|compat|unpatched]
 set -euo pipefail
 . "$(dirname "$0")/../scripts/common.sh"
 
@@ -26,6 +26,11 @@ if [ "$variant" != full ]; then
 	fragments+=("$KDIR/variants/$variant.config")
 fi
 mapfile -t patches < <(grep -v '^\s*\(#\|$\)' "$KDIR/patches/series" || true)
+# a variant may leave the patches out, to show what they change
+if [ "$variant" != full ] &&
+		grep -q '^# vfio-cdev: without patches' "$KDIR/variants/$variant.config"; then
+	patches=()
+fi
 
 version=$(dpkg-query -W -f='${Version}' "$LINUX_SOURCE_PKG" 2>/dev/null) ||
 	die "$LINUX_SOURCE_PKG is not installed: run scripts/setup.sh"
