@@ -18,6 +18,9 @@
 #   --expect-iommu-fault   COMMAND provokes an IOMMU fault: require one
 #   --iommu-aw-bits N      address width of the emulated IOMMU (default 48:
 #                          DPDK's IOVA-as-VA addresses need it)
+#   --sriov                an SR-IOV NVMe controller at 0000:00:09.0 (no
+#                          namespace; up to 2 VFs), left on no driver, and
+#                          vfio_pci.enable_sriov=1
 #   --timeout SECONDS      give up on the guest after this (default 900)
 #   --name NAME            name of the run directory (default: a new one)
 #
@@ -32,6 +35,8 @@ hugepages=512
 expect_fault=0
 timeout_s=900
 aw_bits=48
+sriov=()
+append=
 name=
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -40,6 +45,11 @@ while [ $# -gt 0 ]; do
 	--expect-iommu-fault) expect_fault=1; shift ;;
 	--timeout) timeout_s=$2; shift 2 ;;
 	--iommu-aw-bits) aw_bits=$2; shift 2 ;;
+	--sriov)
+		sriov=(-device nvme-subsys,id=subsys0
+			-device nvme,serial=vfio-cdev,subsys=subsys0,addr=0x9,sriov_max_vfs=2,sriov_vq_flexible=4,sriov_vi_flexible=2,max_ioqpairs=6,msix_qsize=3)
+		append=" vfio_pci.enable_sriov=1"
+		shift ;;
 	--name) name=$2; shift 2 ;;
 	--) shift; break ;;
 	*) die "usage: testbed/run.sh [options] -- COMMAND [ARG...]" ;;
@@ -75,7 +85,7 @@ timeout --foreground "$timeout_s" qemu-system-x86_64 \
 	-chardev stdio,id=con,signal=off,logfile="$run/console.log" \
 	-serial chardev:con \
 	-kernel "$kernel" \
-	-append "console=ttyS0 panic=-1 intel_iommu=on quiet root=hostroot rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=loose ro init=$REPO_DIR/testbed/init.sh VFIO_CDEV_RUN=$run VFIO_CDEV_REPO=$REPO_DIR VFIO_CDEV_BUILD=$BUILD_DIR" \
+	-append "console=ttyS0 panic=-1 intel_iommu=on quiet root=hostroot rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=loose ro init=$REPO_DIR/testbed/init.sh VFIO_CDEV_RUN=$run VFIO_CDEV_REPO=$REPO_DIR VFIO_CDEV_BUILD=$BUILD_DIR$append" \
 	-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap \
 	-device intel-iommu,intremap=on,aw-bits="$aw_bits",device-iotlb=on \
 	-device virtio-9p-pci,fsdev=root,mount_tag=hostroot,addr=0x5 \
@@ -88,6 +98,7 @@ timeout --foreground "$timeout_s" qemu-system-x86_64 \
 	-netdev hubport,hubid=0,id=h2 \
 	-device virtio-net-pci,disable-legacy=on,iommu_platform=on,ats=on,netdev=h2,addr=0x4 \
 	-netdev hubport,hubid=0,id=h3 -device e1000,netdev=h3,addr=0x8 \
+	"${sriov[@]}" \
 	< /dev/null || rc=$?
 log "guest ran $(( $(date +%s) - start )) s; run directory $run"
 
