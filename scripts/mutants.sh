@@ -27,7 +27,9 @@ table-cuts-areas|lib/eal/common/eal_dma_table.c|s/area_end(\&t->areas\[i + n - 1
 auto-always-cdev|lib/eal/linux/eal_vfio_mode.c|s/return RTE_VFIO_MODE_GROUP;/return RTE_VFIO_MODE_CDEV;/
 auto-ignores-noiommu|lib/eal/linux/eal_vfio_mode.c|s/if (vfio_noiommu()) {/if (vfio_noiommu() \&\& 0) {/
 auto-ignores-missing-iommu|lib/eal/linux/eal_vfio_mode.c|s/if (!iommu_present()) {/if (!iommu_present() \&\& 0) {/
-accept-any-mode|lib/eal/linux/eal_vfio_mode.c|s/strcmp(arg, mode_names\[i\]) == 0/1/'
+accept-any-mode|lib/eal/linux/eal_vfio_mode.c|s/strcmp(arg, mode_names\[i\]) == 0/1/
+vf-of-any-pf|drivers/bus/vfio_cdev/vfio_cdev_resolve.c|s/"vfio-pci") == 0 ?/"vfio-pci") == 0 || 1 ?/
+no-pf-role|drivers/bus/vfio_cdev/vfio_cdev_resolve.c|s/access(path, F_OK) == 0 ? VFIO_CDEV_SRIOV_PF/access(path, F_OK) != 0 ? VFIO_CDEV_SRIOV_PF/'
 
 restore() {
 	local f

@@ -7,7 +7,8 @@
  * PCI device resolves to, what is refused, that the node opened is the
  * device's even when the kernel hands its number to another device
  * meanwhile, and that every failure leaves no fd, mapping or interrupt
- * handle behind (fd 0 included: a fresh interrupt handle holds fd 0).
+ * handle behind (fd 0 included: a fresh interrupt handle holds fd 0),
+ * and who gives a VF token at bind.
  * The nodes are memory devices under other names, so opening works and
  * the VFIO ioctls fail (ENOTTY), as they would on a foreign device.
  */
@@ -23,6 +24,7 @@
 #include <bus_pci_driver.h>
 #include <rte_interrupts.h>
 #include <rte_pci.h>
+#include <rte_string_fns.h>
 
 #include "test.h"
 #include "vfio_test_proc.h"
@@ -483,6 +485,83 @@ test_intr_failure(void)
 	return TEST_SUCCESS;
 }
 
+/* In the fake tree: the PCI device bdf's sysfs directory. */
+static void
+device_dir(const char *bdf, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/devices/pci0000:00/%s", tree.sys, bdf);
+}
+
+/* Make vf a VF of pf (physfn), pf a PF (sriov_totalvfs). */
+static int
+make_vf(const char *pf, const char *vf)
+{
+	char path[PATH_MAX], target[PATH_MAX];
+	FILE *f;
+
+	device_dir(pf, path, sizeof(path));
+	strlcat(path, "/sriov_totalvfs", sizeof(path));
+	f = fopen(path, "w");
+	TEST_ASSERT_NOT_NULL(f, "%s", path);
+	fputs("2\n", f);
+	fclose(f);
+	device_dir(vf, path, sizeof(path));
+	strlcat(path, "/physfn", sizeof(path));
+	snprintf(target, sizeof(target), "../%s", pf);
+	TEST_ASSERT_SUCCESS(symlink(target, path), "%s", path);
+	return TEST_SUCCESS;
+}
+
+static int
+expect_role(const char *bdf, enum vfio_cdev_sriov want, const char *want_pf)
+{
+	char pf[PCI_PRI_STR_SIZE] = "";
+
+	pci_set(bdf);
+	TEST_ASSERT_EQUAL(vfio_cdev_sriov_role(&dev, pf, sizeof(pf)), want,
+		"%s: SR-IOV role", bdf);
+	if (want == VFIO_CDEV_SRIOV_VF)
+		TEST_ASSERT_SUCCESS(strcmp(pf, want_pf), "%s: PF %s, not %s",
+			bdf, pf, want_pf);
+	return TEST_SUCCESS;
+}
+
+/* Who gives a VF token at bind: a PF, a VF of a vfio-pci PF; not a VF
+ * whose PF has a kernel driver (its token is none of vfio's business),
+ * nor a device outside SR-IOV.
+ */
+static int
+test_sriov_role(void)
+{
+	struct fake_pci pf = e1000e_a, vf = e1000e_a, host_pf = e1000e_a,
+		host_vf = e1000e_a;
+
+	pf.bdf = "0000:00:09.0";
+	vf.bdf = "0000:00:09.1";
+	host_pf.bdf = "0000:00:0a.0";
+	host_pf.driver = "igb";
+	host_vf.bdf = "0000:00:0a.1";
+	TEST_ASSERT_SUCCESS(fake_tree_add_device(&tree, 0, &pf, FAKE_NODE_OK),
+		"add the PF");
+	TEST_ASSERT_SUCCESS(fake_tree_add_device(&tree, 1, &vf, FAKE_NODE_OK),
+		"add the VF");
+	TEST_ASSERT_SUCCESS(fake_tree_add_device(&tree, -1, &host_pf,
+		FAKE_NODE_OK), "add the igb PF");
+	TEST_ASSERT_SUCCESS(fake_tree_add_device(&tree, 2, &host_vf,
+		FAKE_NODE_OK), "add its VF");
+	TEST_ASSERT_SUCCESS(expect_role(pf.bdf, VFIO_CDEV_SRIOV_NONE, NULL),
+		"before SR-IOV");
+	TEST_ASSERT_SUCCESS(make_vf(pf.bdf, vf.bdf), "make the VF");
+	TEST_ASSERT_SUCCESS(make_vf(host_pf.bdf, host_vf.bdf), "make its VF");
+	TEST_ASSERT_SUCCESS(expect_role(pf.bdf, VFIO_CDEV_SRIOV_PF, NULL),
+		"PF");
+	TEST_ASSERT_SUCCESS(expect_role(vf.bdf, VFIO_CDEV_SRIOV_VF, pf.bdf),
+		"VF");
+	TEST_ASSERT_SUCCESS(expect_role(host_vf.bdf, VFIO_CDEV_SRIOV_NONE,
+		NULL), "VF of a kernel driver's PF");
+	return TEST_SUCCESS;
+}
+
 static struct unit_test_suite vfio_cdev_backend_suite = {
 	.suite_name = "vfio_cdev backend on fake trees",
 	.unit_test_cases = {
@@ -504,6 +583,7 @@ static struct unit_test_suite vfio_cdev_backend_suite = {
 		TEST_CASE_ST(tree_setup, tree_teardown, test_node_replaced),
 		TEST_CASE_ST(tree_setup, tree_teardown, test_map_fails_cleanly),
 		TEST_CASE_ST(tree_setup, tree_teardown, test_intr_failure),
+		TEST_CASE_ST(tree_setup, tree_teardown, test_sriov_role),
 		TEST_CASES_END()
 	}
 };

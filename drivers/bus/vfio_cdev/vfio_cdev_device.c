@@ -26,10 +26,12 @@
 #include <unistd.h>
 
 #include <rte_common.h>
+#include <rte_eal.h>
 #include <rte_eal_paging.h>
+#include <rte_errno.h>
 #include <rte_memory.h>
 #include <rte_string_fns.h>
-#include <rte_errno.h>
+#include <rte_uuid.h>
 #include <rte_vfio_cdev.h>
 
 #include "vfio_cdev_private.h"
@@ -118,41 +120,102 @@ vfio_cdev_close(struct vfio_cdev_device *dev)
 	dev->state = VFIO_CDEV_RESOLVED;
 }
 
+/* A PF's owner sets the VF token its VFs' users must give, as group
+ * mode does when it opens the PF with "vf_token=" (any kernel).
+ */
+static int
+set_vf_token(struct vfio_cdev_device *dev, const rte_uuid_t token)
+{
+	uint8_t buf[sizeof(struct vfio_device_feature) + sizeof(rte_uuid_t)];
+	struct vfio_device_feature *f = (void *)buf;
+	int err;
+
+	f->argsz = sizeof(buf);
+	f->flags = VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_PCI_VF_TOKEN;
+	memcpy(f->data, token, sizeof(rte_uuid_t));
+	if (ioctl(dev->fd, VFIO_DEVICE_FEATURE, f) == 0)
+		return 0;
+	err = errno;
+	VFIO_CDEV_DEV_LOG(ERR, dev, "VFIO_DEVICE_FEATURE_PCI_VF_TOKEN (--vfio-vf-token for the PF's VFs): %s",
+		strerror(err));
+	return -err;
+}
+
+static void
+log_bind_error(struct vfio_cdev_device *dev, int err, bool token_given,
+		enum vfio_cdev_sriov role, const char *pf)
+{
+	char group[PATH_MAX];
+
+	if (err == EINVAL && token_given && role == VFIO_CDEV_SRIOV_VF)
+		VFIO_CDEV_DEV_LOG(ERR, dev, "VFIO_DEVICE_BIND_IOMMUFD refuses the VF token: this kernel cannot check VF tokens at bind (Linux 6.17+, or the patch in vfio-cdev's kernel/patches); the VF is not bound without the token given with --vfio-vf-token");
+	else if (err == EACCES && role == VFIO_CDEV_SRIOV_VF && !token_given)
+		VFIO_CDEV_DEV_LOG(ERR, dev, "VFIO_DEVICE_BIND_IOMMUFD: %s; its PF %s is owned through vfio-pci: give the VF token its owner set with --vfio-vf-token=<UUID>",
+			strerror(err), pf);
+	else if (err == EACCES && role == VFIO_CDEV_SRIOV_VF)
+		VFIO_CDEV_DEV_LOG(ERR, dev, "VFIO_DEVICE_BIND_IOMMUFD: %s; the VF token given with --vfio-vf-token is not the one set for its PF %s",
+			strerror(err), pf);
+	else if (err == EACCES && role == VFIO_CDEV_SRIOV_PF)
+		VFIO_CDEV_DEV_LOG(ERR, dev, "VFIO_DEVICE_BIND_IOMMUFD: %s; the PF's VFs are in use: give their VF token with --vfio-vf-token=<UUID>",
+			strerror(err));
+	else if (err == EBUSY) {
+		group_name(dev, group, sizeof(group));
+		VFIO_CDEV_DEV_LOG(ERR, dev, "VFIO_DEVICE_BIND_IOMMUFD: %s; the device is in use through %s or bound by another process: stop that process or leave the device out (-b %s)",
+			strerror(err), group, dev->pci->name);
+	} else if (err == EPERM)
+		VFIO_CDEV_DEV_LOG(ERR, dev, "VFIO_DEVICE_BIND_IOMMUFD: %s; the IOMMU lacks interrupt remapping: enable it (QEMU: intel-iommu,intremap=on) or allow unsafe interrupts (iommufd.allow_unsafe_interrupts=1)",
+			strerror(err));
+	else
+		VFIO_CDEV_DEV_LOG(ERR, dev, "VFIO_DEVICE_BIND_IOMMUFD: %s",
+			strerror(err));
+}
+
+/*
+ * Bind to the process's iommufd. With --vfio-vf-token, a VF of a vfio-pci
+ * PF gives the token at bind, which the kernel checks (Linux 6.17, or
+ * kernel/patches): never bound without it. A PF gives it too, and sets
+ * it for its VFs; a kernel that takes no token at bind checks none for a
+ * PF, so the PF is bound without it there and the token set all the same.
+ */
 static int
 bind_iommufd(struct vfio_cdev_device *dev)
 {
-	struct vfio_device_bind_iommufd bind = {
+	struct vfio_cdev_bind_iommufd bind = {
 		.argsz = sizeof(bind),
 		.iommufd = rte_vfio_cdev_iommufd(),
 	};
-	char group[PATH_MAX];
-	int err;
+	char pf[PCI_PRI_STR_SIZE] = "";
+	enum vfio_cdev_sriov role;
+	rte_uuid_t token;
+	int ret, err;
 
 	if (bind.iommufd < 0) {
 		VFIO_CDEV_DEV_LOG(ERR, dev, "bind: no iommufd in this process (cdev mode not enabled)");
 		return -ENODEV;
 	}
-	if (ioctl(dev->fd, VFIO_DEVICE_BIND_IOMMUFD, &bind) == 0) {
-		dev->devid = bind.out_devid;
-		dev->state = VFIO_CDEV_BOUND;
-		return 0;
+	rte_eal_vfio_get_vf_token(token);
+	role = vfio_cdev_sriov_role(dev, pf, sizeof(pf));
+	if (!rte_uuid_is_null(token) && role != VFIO_CDEV_SRIOV_NONE) {
+		bind.flags = VFIO_CDEV_BIND_FLAG_TOKEN;
+		bind.token_uuid_ptr = (uintptr_t)token;
 	}
-	err = errno;
-	switch (err) {
-	case EBUSY:
-		group_name(dev, group, sizeof(group));
-		VFIO_CDEV_DEV_LOG(ERR, dev, "VFIO_DEVICE_BIND_IOMMUFD: %s; the device is in use through %s or bound by another process: stop that process or leave the device out (-b %s)",
-			strerror(err), group, dev->pci->name);
-		break;
-	case EPERM:
-		VFIO_CDEV_DEV_LOG(ERR, dev, "VFIO_DEVICE_BIND_IOMMUFD: %s; the IOMMU lacks interrupt remapping: enable it (QEMU: intel-iommu,intremap=on) or allow unsafe interrupts (iommufd.allow_unsafe_interrupts=1)",
-			strerror(err));
-		break;
-	default:
-		VFIO_CDEV_DEV_LOG(ERR, dev, "VFIO_DEVICE_BIND_IOMMUFD: %s",
-			strerror(err));
+	ret = ioctl(dev->fd, VFIO_DEVICE_BIND_IOMMUFD, &bind);
+	if (ret < 0 && errno == EINVAL && bind.flags != 0 &&
+			role == VFIO_CDEV_SRIOV_PF) {
+		VFIO_CDEV_DEV_LOG(DEBUG, dev, "this kernel takes no token at bind: PF bound without it, then given it with VFIO_DEVICE_FEATURE_PCI_VF_TOKEN");
+		bind.flags = 0;
+		ret = ioctl(dev->fd, VFIO_DEVICE_BIND_IOMMUFD, &bind);
 	}
-	return -err;
+	if (ret < 0) {
+		err = errno;
+		log_bind_error(dev, err, !rte_uuid_is_null(token), role, pf);
+		return -err;
+	}
+	dev->devid = bind.out_devid;
+	dev->state = VFIO_CDEV_BOUND;
+	if (role == VFIO_CDEV_SRIOV_PF && !rte_uuid_is_null(token))
+		return set_vf_token(dev, token);
+	return 0;
 }
 
 static int

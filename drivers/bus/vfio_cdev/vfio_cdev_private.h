@@ -117,6 +117,17 @@ int vfio_cdev_resolve(struct vfio_cdev_device *dev);
  */
 int vfio_cdev_check_identity(const struct vfio_cdev_device *dev);
 
+/* What a device is to SR-IOV, as far as VF tokens go. */
+enum vfio_cdev_sriov {
+	VFIO_CDEV_SRIOV_NONE,	/* not a PF, nor a VF of a vfio-pci PF */
+	VFIO_CDEV_SRIOV_PF,	/* a PF: its owner sets its VFs' token */
+	VFIO_CDEV_SRIOV_VF,	/* a VF of a PF bound to vfio-pci */
+};
+
+/* The device's part in SR-IOV, from sysfs; pf gets a VF's PF address. */
+enum vfio_cdev_sriov vfio_cdev_sriov_role(const struct vfio_cdev_device *dev,
+	char *pf, size_t len);
+
 /* /dev/vfio/devices (or what stands for it in tests). */
 void vfio_cdev_devices_dir(char *buf, size_t len);
 

@@ -269,3 +269,32 @@ vfio_cdev_check_identity(const struct vfio_cdev_device *dev)
 	}
 	return 0;
 }
+
+enum vfio_cdev_sriov
+vfio_cdev_sriov_role(const struct vfio_cdev_device *dev, char *pf,
+		size_t len)
+{
+	char pcidir[PATH_MAX], path[PATH_MAX], target[PATH_MAX];
+	const char *name;
+	ssize_t n;
+
+	pci_dir(dev, pcidir, sizeof(pcidir));
+	snprintf(path, sizeof(path), "%s/physfn", pcidir);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n >= 0) {
+		target[n] = '\0';
+		name = strrchr(target, '/');
+		strlcpy(pf, name != NULL ? name + 1 : target, len);
+		snprintf(path, sizeof(path), "%s/physfn/driver", pcidir);
+		n = readlink(path, target, sizeof(target) - 1);
+		if (n < 0)
+			return VFIO_CDEV_SRIOV_NONE;
+		target[n] = '\0';
+		name = strrchr(target, '/');
+		return strcmp(name != NULL ? name + 1 : target, "vfio-pci") == 0 ?
+			VFIO_CDEV_SRIOV_VF : VFIO_CDEV_SRIOV_NONE;
+	}
+	snprintf(path, sizeof(path), "%s/sriov_totalvfs", pcidir);
+	return access(path, F_OK) == 0 ? VFIO_CDEV_SRIOV_PF :
+		VFIO_CDEV_SRIOV_NONE;
+}

@@ -11,15 +11,24 @@
  * stated here.
  */
 
+#include <stddef.h>
 #include <linux/vfio.h>
 
-#ifndef VFIO_DEVICE_BIND_IOMMUFD
-struct vfio_device_bind_iommufd {
+/*
+ * VFIO_DEVICE_BIND_IOMMUFD's argument as Linux 6.17 (and vfio-cdev's
+ * kernel/patches) have it: the kernel reads argsz bytes of it, so older
+ * kernels take it too, but they refuse the token flag.
+ */
+struct vfio_cdev_bind_iommufd {
 	__u32 argsz;
 	__u32 flags;
 	__s32 iommufd;
 	__u32 out_devid;
+	__aligned_u64 token_uuid_ptr;	/* with VFIO_CDEV_BIND_FLAG_TOKEN */
 };
+#define VFIO_CDEV_BIND_FLAG_TOKEN (1 << 0)
+
+#ifndef VFIO_DEVICE_BIND_IOMMUFD
 #define VFIO_DEVICE_BIND_IOMMUFD _IO(VFIO_TYPE, VFIO_BASE + 18)
 
 struct vfio_device_attach_iommufd_pt {
