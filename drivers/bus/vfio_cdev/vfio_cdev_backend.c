@@ -53,6 +53,18 @@ vfio_cdev_find_by_name(const char *name)
 	return NULL;
 }
 
+void
+vfio_cdev_devices_walk(void (*fn)(const struct vfio_cdev_device *dev,
+		void *arg), void *arg)
+{
+	struct vfio_cdev_device *dev;
+
+	vfio_cdev_devices_lock();
+	TAILQ_FOREACH(dev, &mapped, next)
+		fn(dev, arg);
+	vfio_cdev_devices_unlock();
+}
+
 static struct vfio_cdev_device *
 find_mapped(const struct rte_pci_device *pci)
 {

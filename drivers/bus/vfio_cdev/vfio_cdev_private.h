@@ -86,6 +86,13 @@ void vfio_cdev_devices_lock(void);
 void vfio_cdev_devices_unlock(void);
 struct vfio_cdev_device *vfio_cdev_find_by_name(const char *name);
 
+/* Call fn on each device mapped in this process, the list locked. */
+void vfio_cdev_devices_walk(void (*fn)(const struct vfio_cdev_device *dev,
+	void *arg), void *arg);
+
+/* The state's name, as telemetry shows it. */
+const char *vfio_cdev_state_name(enum vfio_cdev_state state);
+
 /* vfio_cdev_mp.c: device fds for secondary processes. */
 
 /*

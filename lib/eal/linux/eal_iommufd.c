@@ -541,6 +541,38 @@ rte_vfio_cdev_dma_stats(uint64_t *nb_maps, uint64_t *mapped_len)
 	pthread_mutex_unlock(&iommufd.lock);
 }
 
+int
+eal_iommufd_info_get(struct eal_iommufd_info *info)
+{
+	size_t size;
+	int ret = 0;
+
+	memset(info, 0, sizeof(*info));
+	pthread_mutex_lock(&iommufd.lock);
+	if (iommufd.fd < 0) {
+		ret = -ENODEV;
+		goto out;
+	}
+	size = iommufd.ranges.nb * sizeof(*info->ranges);
+	info->ranges = malloc(size > 0 ? size : 1);
+	if (info->ranges == NULL) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	memcpy(info->ranges, iommufd.ranges.r, size);
+	info->nb_ranges = iommufd.ranges.nb;
+	info->alignment = iommufd.ranges.alignment;
+	info->ioas_id = iommufd.ioas_id;
+	info->users = iommufd.refs;
+	eal_dma_table_stats(&iommufd.table, &info->nb_areas,
+		&info->mapped_len);
+	info->nb_map_ioctls = iommufd.nb_map_ioctls;
+	info->nb_unmap_ioctls = iommufd.nb_unmap_ioctls;
+out:
+	pthread_mutex_unlock(&iommufd.lock);
+	return ret;
+}
+
 /* True if [iova, iova + len) lies in a run: such pages are only freed at
  * rte_eal_cleanup(), which makes them freeable first; the run stays
  * mapped until the IOAS is emptied.

@@ -25,6 +25,7 @@
 /* What --vfio-mode asked for, and what it resolved to (AUTO: not yet). */
 static enum rte_vfio_mode requested_mode = RTE_VFIO_MODE_AUTO;
 static enum rte_vfio_mode effective_mode = RTE_VFIO_MODE_AUTO;
+static char mode_reason[2 * PATH_MAX + 128];	/* why effective_mode */
 
 static const char * const mode_names[] = {
 	[RTE_VFIO_MODE_AUTO] = "auto",
@@ -200,24 +201,34 @@ primary_mode(void)
 enum rte_vfio_mode
 rte_vfio_mode_get(void)
 {
-	char reason[2 * PATH_MAX + 128];
+	char *reason = mode_reason;
+	size_t len = sizeof(mode_reason);
 
 	if (effective_mode != RTE_VFIO_MODE_AUTO)
 		return effective_mode;
 
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
 		effective_mode = primary_mode();
-		snprintf(reason, sizeof(reason), "the primary process's");
+		snprintf(reason, len, "the primary process's");
 	} else if (requested_mode == RTE_VFIO_MODE_AUTO) {
-		effective_mode = decide_auto(reason, sizeof(reason));
+		effective_mode = decide_auto(reason, len);
 	} else {
 		effective_mode = requested_mode;
-		snprintf(reason, sizeof(reason), "--vfio-mode=%s",
+		snprintf(reason, len, "--vfio-mode=%s",
 			rte_vfio_mode_name(requested_mode));
 	}
 	RTE_LOG(INFO, EAL, "VFIO mode: %s (%s)\n",
 		rte_vfio_mode_name(effective_mode), reason);
 	return effective_mode;
+}
+
+void
+eal_vfio_mode_state(enum rte_vfio_mode *requested,
+		enum rte_vfio_mode *effective, const char **reason)
+{
+	*requested = requested_mode;
+	*effective = effective_mode;
+	*reason = mode_reason;
 }
 
 /* cdev mode: the primary opens the iommufd and allocates the IOAS;

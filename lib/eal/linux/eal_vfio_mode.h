@@ -22,4 +22,10 @@ int eal_vfio_mode_parse(const char *arg);
  */
 int eal_vfio_mode_enable(void);
 
+/* What --vfio-mode asked for, the mode in use (RTE_VFIO_MODE_AUTO while
+ * VFIO is not enabled) and why, for telemetry.
+ */
+void eal_vfio_mode_state(enum rte_vfio_mode *requested,
+	enum rte_vfio_mode *effective, const char **reason);
+
 #endif /* EAL_VFIO_MODE_H */

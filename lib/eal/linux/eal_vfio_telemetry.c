@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The vfio-cdev authors
+ */
+
+/*
+ * Telemetry of VFIO's mode and of cdev mode's IOAS:
+ *   /vfio/mode       the mode in use, what --vfio-mode asked, and why
+ *   /vfio_cdev/ioas  the IOAS: id, IOVA ranges and alignment, mappings,
+ *                    bytes mapped, map and unmap ioctls, external users
+ *                    (null when the process has no IOAS: group mode, or
+ *                    a secondary process, which maps nothing)
+ * The devices are the PCI bus's cdev backend's (/vfio_cdev/devices).
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <rte_common.h>
+#include <rte_telemetry.h>
+#include <rte_vfio_cdev.h>
+
+#include "eal_iommufd.h"
+#include "eal_vfio_mode.h"
+
+/* Ranges listed at most: a dict or array holds a bounded number. */
+#define TELEMETRY_RANGES 64u
+
+static int
+handle_mode(const char *cmd __rte_unused, const char *params __rte_unused,
+		struct rte_tel_data *d)
+{
+	enum rte_vfio_mode requested, effective;
+	const char *reason;
+
+	eal_vfio_mode_state(&requested, &effective, &reason);
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "mode",
+		effective == RTE_VFIO_MODE_AUTO ? "none" :
+		rte_vfio_mode_name(effective));
+	rte_tel_data_add_dict_string(d, "requested",
+		rte_vfio_mode_name(requested));
+	rte_tel_data_add_dict_string(d, "reason",
+		effective == RTE_VFIO_MODE_AUTO ? "VFIO not enabled" : reason);
+	return 0;
+}
+
+static int
+handle_ioas(const char *cmd __rte_unused, const char *params __rte_unused,
+		struct rte_tel_data *d)
+{
+	struct eal_iommufd_info info;
+	struct rte_tel_data *ranges;
+	char range[64];
+	unsigned int i;
+	int ret;
+
+	ret = eal_iommufd_info_get(&info);
+	if (ret < 0)
+		return ret;
+	ranges = rte_tel_data_alloc();
+	if (ranges == NULL) {
+		free(info.ranges);
+		return -ENOMEM;
+	}
+	rte_tel_data_start_array(ranges, RTE_TEL_STRING_VAL);
+	for (i = 0; i < RTE_MIN(info.nb_ranges, TELEMETRY_RANGES); i++) {
+		snprintf(range, sizeof(range), "0x%" PRIx64 "-0x%" PRIx64,
+			(uint64_t)info.ranges[i].start,
+			(uint64_t)info.ranges[i].last);
+		rte_tel_data_add_array_string(ranges, range);
+	}
+	free(info.ranges);
+
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_int(d, "id", info.ioas_id);
+	rte_tel_data_add_dict_container(d, "iova_ranges", ranges, 0);
+	rte_tel_data_add_dict_int(d, "nb_iova_ranges", info.nb_ranges);
+	rte_tel_data_add_dict_u64(d, "iova_alignment", info.alignment);
+	rte_tel_data_add_dict_u64(d, "mappings", info.nb_areas);
+	rte_tel_data_add_dict_u64(d, "bytes", info.mapped_len);
+	rte_tel_data_add_dict_u64(d, "map_ioctls", info.nb_map_ioctls);
+	rte_tel_data_add_dict_u64(d, "unmap_ioctls", info.nb_unmap_ioctls);
+	rte_tel_data_add_dict_int(d, "external_users", info.users);
+	return 0;
+}
+
+RTE_INIT(vfio_telemetry)
+{
+	rte_telemetry_register_cmd("/vfio/mode", handle_mode,
+		"VFIO mode in use, asked for, and why. Takes no parameters");
+	rte_telemetry_register_cmd("/vfio_cdev/ioas", handle_ioas,
+		"cdev mode's IOAS: ranges, mappings, bytes, ioctls. Takes no parameters");
+}
