@@ -90,7 +90,8 @@ testpmd_interactive() {
 
 # testpmd_start NAME EAL-ARGS... -- TESTPMD-ARGS... : testpmd -i in the
 # background, fed by testpmd_cmd once it is ready; log in
-# $VFIO_CDEV_RUN/NAME.log ($TESTPMD_LOG). Several can run (a primary and
+# $VFIO_CDEV_RUN/NAME.log ($TESTPMD_LOG), stopped after $TESTPMD_TIMEOUT
+# seconds (300) if still running. Several can run (a primary and
 # secondaries): testpmd_use NAME picks the one testpmd_cmd talks to, the
 # last started at first. Each ends with testpmd_stop.
 declare -A TESTPMD_LOGS TESTPMD_PIDS TESTPMD_FDS
@@ -100,7 +101,7 @@ testpmd_start() {
 	rm -f "/tmp/testpmd-$name.cmd"
 	mkfifo "/tmp/testpmd-$name.cmd"
 	# line-buffered, so that the log can be read as testpmd goes
-	timeout -s INT 300 stdbuf -oL "$TESTPMD" -l 0-1 -n 1 "$@" \
+	timeout -s INT "${TESTPMD_TIMEOUT:-300}" stdbuf -oL "$TESTPMD" -l 0-1 -n 1 "$@" \
 		< "/tmp/testpmd-$name.cmd" > "$VFIO_CDEV_RUN/$name.log" 2>&1 &
 	TESTPMD_PIDS[$name]=$!
 	exec {fd}> "/tmp/testpmd-$name.cmd"
