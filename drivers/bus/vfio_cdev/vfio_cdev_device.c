@@ -184,9 +184,10 @@ bind_iommufd(struct vfio_cdev_device *dev)
 		.argsz = sizeof(bind),
 		.iommufd = rte_vfio_cdev_iommufd(),
 	};
+	enum vfio_cdev_sriov role = VFIO_CDEV_SRIOV_NONE;
 	char pf[PCI_PRI_STR_SIZE] = "";
-	enum vfio_cdev_sriov role;
 	rte_uuid_t token;
+	bool has_token;
 	int ret, err;
 
 	if (bind.iommufd < 0) {
@@ -194,8 +195,13 @@ bind_iommufd(struct vfio_cdev_device *dev)
 		return -ENODEV;
 	}
 	rte_eal_vfio_get_vf_token(token);
-	role = vfio_cdev_sriov_role(dev, pf, sizeof(pf));
-	if (!rte_uuid_is_null(token) && role != VFIO_CDEV_SRIOV_NONE) {
+	has_token = !rte_uuid_is_null(token);
+	/* sysfs is read only when it matters: a token to give, or a
+	 * refusal to explain; a probe without a token skips it
+	 */
+	if (has_token)
+		role = vfio_cdev_sriov_role(dev, pf, sizeof(pf));
+	if (has_token && role != VFIO_CDEV_SRIOV_NONE) {
 		bind.flags = VFIO_CDEV_BIND_FLAG_TOKEN;
 		bind.token_uuid_ptr = (uintptr_t)token;
 	}
@@ -208,12 +214,14 @@ bind_iommufd(struct vfio_cdev_device *dev)
 	}
 	if (ret < 0) {
 		err = errno;
-		log_bind_error(dev, err, !rte_uuid_is_null(token), role, pf);
+		if (!has_token)
+			role = vfio_cdev_sriov_role(dev, pf, sizeof(pf));
+		log_bind_error(dev, err, has_token, role, pf);
 		return -err;
 	}
 	dev->devid = bind.out_devid;
 	dev->state = VFIO_CDEV_BOUND;
-	if (role == VFIO_CDEV_SRIOV_PF && !rte_uuid_is_null(token))
+	if (role == VFIO_CDEV_SRIOV_PF && has_token)
 		return set_vf_token(dev, token);
 	return 0;
 }
