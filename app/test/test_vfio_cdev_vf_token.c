@@ -75,7 +75,7 @@ static char vf_name[PCI_PRI_STR_SIZE];
 static bool checked;
 
 /* Wait (up to 2 minutes) for the test script to create VFIO_TOKEN_SYNC's
- * file name; its first line, if any, in line.
+ * file name; if line is given, the file's first line, which must be there.
  */
 static int
 sync_wait(const char *name, char *line, size_t len)
@@ -95,8 +95,11 @@ sync_wait(const char *name, char *line, size_t len)
 		return -1;
 	}
 	if (line != NULL && (fgets(line, len, f) == NULL ||
-			strtok(line, "\n") == NULL))
-		line[0] = '\0';
+			strtok(line, "\n") == NULL)) {
+		printf("%s is empty\n", path);
+		fclose(f);
+		return -1;
+	}
 	fclose(f);
 	return 0;
 }

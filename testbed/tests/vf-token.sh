@@ -52,7 +52,8 @@ echo 1 > "/sys/bus/pci/devices/$PF/sriov_numvfs" ||
 [ "$(basename "$(readlink "/sys/bus/pci/devices/$VF/driver")")" = vfio-pci ] ||
 	bind_to vfio-pci "$VF"
 note "PF $PF, VF $VF, both on vfio-pci"
-echo "$VF" > "$sync/vf"
+# written then renamed: the owner must never read a file not yet written
+echo "$VF" > "$sync/vf.new" && mv "$sync/vf.new" "$sync/vf"
 wait_sync holding
 
 # Another process probes the VF without a token, with another one and
