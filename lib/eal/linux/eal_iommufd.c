@@ -399,7 +399,9 @@ map_area(uint64_t va, uint64_t iova, uint64_t len, enum eal_dma_kind kind,
 
 /*
  * Unmap table area i exactly, and forget it once the kernel has nothing
- * there any more. With the lock held.
+ * there any more: 0 once it is forgotten (a kernel that had less there
+ * than the table said is reported), -1 with rte_errno if the kernel
+ * refused and the area stays. With the lock held.
  */
 static int
 unmap_area(unsigned int i, struct dma_report *rep)
@@ -411,7 +413,6 @@ unmap_area(unsigned int i, struct dma_report *rep)
 		.iova = a->iova,
 		.length = a->len,
 	};
-	int ret = 0;
 
 	iommufd.nb_unmap_ioctls++;
 	if (ioctl(iommufd.fd, IOMMU_IOAS_UNMAP, &unmap) < 0) {
@@ -421,16 +422,12 @@ unmap_area(unsigned int i, struct dma_report *rep)
 			return -1;
 		}
 		note(rep, REPORT_GONE, ENOENT, a->va, a->iova, a->len);
-		ret = -1;
-		rte_errno = ENOENT;
 	} else if (unmap.length != a->len) {
 		note(rep, REPORT_UNMAP_LEN, EIO, a->va, a->iova, a->len);
 		rep->got = unmap.length;
-		ret = -1;
-		rte_errno = EIO;
 	}
 	eal_dma_table_remove(&iommufd.table, a->iova, a->len);
-	return ret;
+	return 0;
 }
 
 /* Unmap the areas [iova, iova + len) covers whole, one by one. */
@@ -456,9 +453,8 @@ unmap_covered(uint64_t iova, uint64_t len, struct dma_report *rep)
 		return -1;
 	}
 	for (ret = 0; n > 0; n--) {
-		/* a failed area stays at first; the next is after it */
-		if (unmap_area(first, rep) < 0 && rte_errno != ENOENT &&
-				rte_errno != EIO) {
+		/* a refused area stays at first; the next is after it */
+		if (unmap_area(first, rep) < 0) {
 			ret = -1;
 			first++;
 		}
@@ -618,8 +614,8 @@ mem_event_callback(enum rte_mem_event type, const void *addr, size_t len,
 		}
 	}
 	pthread_mutex_unlock(&iommufd.lock);
+	report(&rep);
 	if (ret < 0) {
-		report(&rep);
 		RTE_LOG(ERR, EAL, "VFIO cdev mode: %zu bytes at %p are not %s for DMA: %s\n",
 			len - done, RTE_PTR_ADD(addr, done),
 			type == RTE_MEM_EVENT_ALLOC ? "mapped" : "unmapped",
