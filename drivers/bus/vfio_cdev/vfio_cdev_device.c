@@ -88,8 +88,13 @@ vfio_cdev_open(struct vfio_cdev_device *dev)
 				strerror(err));
 		return -err;
 	}
-	if (fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode) ||
-			st.st_rdev != dev->devt) {
+	if (fstat(fd, &st) < 0) {
+		err = errno;
+		VFIO_CDEV_DEV_LOG(ERR, dev, "fstat %s: %s", path, strerror(err));
+		close(fd);
+		return -err;
+	}
+	if (!S_ISCHR(st.st_mode) || st.st_rdev != dev->devt) {
 		VFIO_CDEV_DEV_LOG(ERR, dev, "open %s: the node opened is not character device %u:%u that sysfs names; refusing it",
 			path, major(dev->devt), minor(dev->devt));
 		close(fd);
@@ -249,7 +254,8 @@ attach_ioas(struct vfio_cdev_device *dev)
 	if (rte_vfio_cdev_iova_ranges_update() < 0 ||
 			rte_vfio_cdev_dma_prepare() < 0) {
 		err = rte_errno;
-		VFIO_CDEV_DEV_LOG(ERR, dev, "cannot map DPDK memory for DMA (see above)");
+		VFIO_CDEV_DEV_LOG(ERR, dev, "cannot map DPDK memory for DMA: %s (see above)",
+			strerror(err));
 		return -err;
 	}
 	return 0;

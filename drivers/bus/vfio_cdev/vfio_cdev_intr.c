@@ -228,10 +228,13 @@ vfio_cdev_req_enable(struct vfio_cdev_device *dev)
 			strerror(-ret));
 		goto fail;
 	}
+	errno = 0;
 	if (rte_intr_enable(h) < 0) {
-		VFIO_CDEV_DEV_LOG(ERR, dev, "cannot enable the device request IRQ (VFIO_DEVICE_SET_IRQS)");
+		/* EAL's message has no errno; the ioctl's is still there */
+		ret = errno != 0 ? -errno : -EIO;
+		VFIO_CDEV_DEV_LOG(ERR, dev, "cannot enable the device request IRQ (VFIO_DEVICE_SET_IRQS): %s",
+			strerror(-ret));
 		rte_intr_callback_unregister(h, req_handler, &dev->pci->device);
-		ret = -EIO;
 		goto fail;
 	}
 	dev->req_armed = true;
