@@ -258,6 +258,7 @@ attach_ioas(struct vfio_cdev_device *dev)
 			strerror(err));
 		return -err;
 	}
+	dev->dma_held = true;
 	return 0;
 }
 
@@ -274,6 +275,9 @@ detach_ioas(struct vfio_cdev_device *dev)
 	if (ioctl(dev->fd, VFIO_DEVICE_DETACH_IOMMUFD_PT, &detach) < 0)
 		VFIO_CDEV_DEV_LOG(WARNING, dev, "VFIO_DEVICE_DETACH_IOMMUFD_PT: %s",
 			strerror(errno));
+	if (dev->dma_held)
+		rte_vfio_cdev_dma_release();
+	dev->dma_held = false;
 }
 
 /* Region info with its capability chain; free() the result. NULL with

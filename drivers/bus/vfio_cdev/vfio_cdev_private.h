@@ -69,6 +69,7 @@ struct vfio_cdev_device {
 	} bars[PCI_MAX_RESOURCE];		/* what is mmapped */
 	bool intr_set;				/* dev->intr_handle filled */
 	bool req_armed;				/* device request IRQ armed */
+	bool dma_held;				/* counted by rte_vfio_cdev_dma_prepare() */
 };
 
 /* vfio_cdev_backend.c: what the PCI bus calls (pci_vfio_backend.h). */

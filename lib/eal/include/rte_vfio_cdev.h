@@ -145,16 +145,29 @@ rte_vfio_cdev_ioas_id(void);
 /**
  * @internal
  * Make the IOAS hold all of DPDK's memory and follow it from now on:
- * called once the first device is attached and the IOVA ranges are read
- * (rte_vfio_cdev_iova_ranges_update()). Idempotent.
+ * called for each device once it is attached and the IOVA ranges are
+ * read (rte_vfio_cdev_iova_ranges_update()); the first call maps, the
+ * others count the device. Each success is matched by a
+ * rte_vfio_cdev_dma_release().
  *
  * @return
  *   0, or -1 with rte_errno set and the reason logged; the IOAS is left
- *   empty then.
+ *   as it was then.
  */
 __rte_internal
 int
 rte_vfio_cdev_dma_prepare(void);
+
+/**
+ * @internal
+ * A device counted by rte_vfio_cdev_dma_prepare() is detached; once the
+ * last one is, DPDK's memory is unmapped from the IOAS and no longer
+ * followed (the application's own mappings stay), as group mode's
+ * container drops its mappings when its last group leaves.
+ */
+__rte_internal
+void
+rte_vfio_cdev_dma_release(void);
 
 /**
  * @internal

@@ -6,7 +6,8 @@
  * The process's iommufd and its one IOAS (cdev mode, primary process):
  * created when VFIO is enabled, filled with DPDK's memory when the first
  * device is attached (then kept in sync by a memory event callback),
- * emptied and closed at rte_eal_cleanup().
+ * emptied of it when the last device goes, as group mode's container is
+ * when its last group leaves, and closed at rte_eal_cleanup().
  *
  * What is mapped is what group mode maps (eal_vfio.c): EAL's memory and
  * external heaps (rte_malloc_heap_memory_add()) with valid IOVAs, mapped
@@ -64,11 +65,12 @@ static struct {
 	bool eal_holds;		/* EAL's own reference, until cleanup */
 	unsigned int refs;	/* external users' references */
 	bool dma_ready;		/* memory mapped, callback registered */
+	unsigned int dma_users;	/* devices attached since dma_ready */
 	struct eal_iova_ranges ranges;
 	struct eal_dma_table table;
 	uint64_t nb_map_ioctls, nb_unmap_ioctls;
 	pthread_mutex_t lock;	/* all the above but dma_ready */
-	pthread_mutex_t prepare_lock;	/* dma_ready and what sets it */
+	pthread_mutex_t prepare_lock;	/* dma_ready, dma_users, what sets them */
 } iommufd = {
 	.fd = -1,
 	.lock = PTHREAD_MUTEX_INITIALIZER,
@@ -754,10 +756,35 @@ rte_vfio_cdev_dma_prepare(void)
 			len >> 20, nb);
 	}
 out:
+	if (ret == 0)
+		iommufd.dma_users++;
 	pthread_mutex_unlock(&iommufd.prepare_lock);
 	if (ret < 0)
 		rte_errno = err;
 	return ret;
+}
+
+void
+rte_vfio_cdev_dma_release(void)
+{
+	struct dma_report rep = { .what = REPORT_NONE };
+
+	pthread_mutex_lock(&iommufd.prepare_lock);
+	if (iommufd.dma_users == 0 || --iommufd.dma_users > 0 ||
+			!iommufd.dma_ready) {
+		pthread_mutex_unlock(&iommufd.prepare_lock);
+		return;
+	}
+	/* no device left to DMA: nothing of DPDK's stays pinned */
+	rte_mcfg_mem_read_lock();
+	rte_mem_event_callback_unregister(MEM_EVENT_CLB_NAME, NULL);
+	pthread_mutex_lock(&iommufd.lock);
+	unmap_dpdk_memory(&rep);
+	pthread_mutex_unlock(&iommufd.lock);
+	rte_mcfg_mem_read_unlock();
+	iommufd.dma_ready = false;
+	pthread_mutex_unlock(&iommufd.prepare_lock);
+	report(&rep);
 }
 
 /* The last reference is gone: empty, destroy and close; with our lock
@@ -824,6 +851,7 @@ eal_iommufd_close(void)
 	if (iommufd.dma_ready) {
 		rte_mem_event_callback_unregister(MEM_EVENT_CLB_NAME, NULL);
 		iommufd.dma_ready = false;
+		iommufd.dma_users = 0;
 	}
 	pthread_mutex_unlock(&iommufd.prepare_lock);
 
