@@ -19,7 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -38,21 +37,11 @@
 #include <rte_vfio.h>
 #include <rte_vfio_cdev.h>
 
-#include "eal_iommufd_uapi.h"
 #include "test.h"
+#include "vfio_test_ioas.h"
+#include "vfio_test_ports.h"
 
-#define NB_MBUF 4096
-#define NB_DESC 256
-#define BURST 32
-
-static struct rte_mempool *pool;
 static uint16_t port_a, port_b;
-
-/* Each send_frames() call marks its frames so that a frame received is
- * known to carry data the NIC really moved (not a stale buffer).
- */
-#define MARK_OFFSET sizeof(struct rte_ether_hdr)
-static uint32_t mark;
 
 /* Ports named by VFIO_CDEV_TEST_PORTS; -1 if the test cannot run. */
 static int
@@ -72,34 +61,12 @@ find_ports(void)
 }
 
 static int
-port_start(uint16_t port, bool rxq_intr)
-{
-	struct rte_eth_conf conf = { .intr_conf = { .rxq = rxq_intr } };
-
-	TEST_ASSERT_SUCCESS(rte_eth_dev_configure(port, 1, 1, &conf),
-		"configure port %u", port);
-	TEST_ASSERT_SUCCESS(rte_eth_rx_queue_setup(port, 0, NB_DESC,
-		rte_eth_dev_socket_id(port), NULL, pool), "rx queue %u", port);
-	TEST_ASSERT_SUCCESS(rte_eth_tx_queue_setup(port, 0, NB_DESC,
-		rte_eth_dev_socket_id(port), NULL), "tx queue %u", port);
-	TEST_ASSERT_SUCCESS(rte_eth_promiscuous_enable(port), "promisc %u",
-		port);
-	TEST_ASSERT_SUCCESS(rte_eth_dev_start(port), "start port %u", port);
-	return TEST_SUCCESS;
-}
-
-static int
 ports_setup(bool rxq_intr)
 {
 	if (find_ports() < 0)
 		return TEST_SKIPPED;
-	/* one pool for the process: stopped ports may keep its mbufs */
-	if (pool == NULL)
-		pool = rte_pktmbuf_pool_create("vfio_cdev_test", NB_MBUF, 0, 0,
-			RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
-	TEST_ASSERT_NOT_NULL(pool, "mbuf pool");
-	TEST_ASSERT_SUCCESS(port_start(port_a, false), "port a");
-	TEST_ASSERT_SUCCESS(port_start(port_b, rxq_intr), "port b");
+	TEST_ASSERT_SUCCESS(vfio_test_port_start(port_a, false), "port a");
+	TEST_ASSERT_SUCCESS(vfio_test_port_start(port_b, rxq_intr), "port b");
 	return TEST_SUCCESS;
 }
 
@@ -122,82 +89,6 @@ ports_teardown(void)
 	rte_eth_dev_stop(port_b);
 }
 
-/* Send n broadcast frames from port, with a new mark. */
-static unsigned int
-send_frames(uint16_t port, unsigned int n)
-{
-	struct rte_mbuf *m[BURST];
-	struct rte_ether_hdr *eth;
-	unsigned int i, sent;
-	char *frame;
-
-	n = RTE_MIN(n, (unsigned int)BURST);
-	mark++;
-	if (rte_pktmbuf_alloc_bulk(pool, m, n) != 0)
-		return 0;
-	for (i = 0; i < n; i++) {
-		frame = rte_pktmbuf_append(m[i], 64);
-		if (frame == NULL)
-			break;
-		memset(frame, 0, 64);
-		eth = (struct rte_ether_hdr *)frame;
-		memset(&eth->dst_addr, 0xff, RTE_ETHER_ADDR_LEN);
-		rte_eth_macaddr_get(port, &eth->src_addr);
-		eth->ether_type = rte_cpu_to_be_16(0x88b5);	/* local experimental */
-		memcpy(frame + MARK_OFFSET, &mark, sizeof(mark));
-	}
-	sent = rte_eth_tx_burst(port, 0, m, i);
-	for (i = sent; i < n; i++)
-		rte_pktmbuf_free(m[i]);
-	return sent;
-}
-
-/* Frames with the last mark that port receives within ms milliseconds. */
-static unsigned int
-receive_frames(uint16_t port, unsigned int ms)
-{
-	struct rte_mbuf *m[BURST];
-	uint64_t end = rte_get_timer_cycles() + rte_get_timer_hz() * ms / 1000;
-	unsigned int total = 0, n, i;
-	uint32_t got;
-
-	while (rte_get_timer_cycles() < end) {
-		n = rte_eth_rx_burst(port, 0, m, BURST);
-		for (i = 0; i < n; i++) {
-			if (rte_pktmbuf_data_len(m[i]) >= MARK_OFFSET + sizeof(got)) {
-				memcpy(&got, rte_pktmbuf_mtod_offset(m[i], char *,
-					MARK_OFFSET), sizeof(got));
-				total += got == mark;
-			}
-			rte_pktmbuf_free(m[i]);
-		}
-	}
-	return total;
-}
-
-/* A worker forwards between the two ports until told to stop. */
-static volatile bool forwarding;
-static uint64_t forwarded;
-
-static int
-forward_loop(void *arg __rte_unused)
-{
-	const uint16_t ports[2] = { port_a, port_b };
-	struct rte_mbuf *m[BURST];
-	unsigned int i, n, sent, k;
-
-	while (forwarding) {
-		for (i = 0; i < 2; i++) {
-			n = rte_eth_rx_burst(ports[i], 0, m, BURST);
-			sent = rte_eth_tx_burst(ports[i ^ 1], 0, m, n);
-			for (k = sent; k < n; k++)
-				rte_pktmbuf_free(m[k]);
-			forwarded += sent;
-		}
-	}
-	return 0;
-}
-
 /*
  * While a worker forwards, 64 MiB allocated with rte_malloc are mapped in
  * the IOAS and unmapped again once freed; forwarding goes on.
@@ -207,19 +98,14 @@ test_malloc_follows(void)
 {
 	const size_t size = 64 << 20;
 	uint64_t maps0, len0, maps1, len1, maps2, len2, before;
-	unsigned int worker = rte_get_next_lcore(-1, 1, 0);
 	void *p;
 
-	TEST_ASSERT(worker < RTE_MAX_LCORE, "needs a worker lcore (-l 0-1)");
-	forwarded = 0;
-	forwarding = true;
-	rte_eal_remote_launch(forward_loop, NULL, worker);
-	send_frames(port_a, BURST);
-	send_frames(port_b, BURST);
+	TEST_ASSERT_SUCCESS(vfio_test_forward_start(port_a, port_b),
+		"needs a worker lcore (-l 0-1)");
 	rte_delay_ms(500);
 
 	rte_vfio_cdev_dma_stats(&maps0, &len0);
-	before = forwarded;
+	before = vfio_test_forwarded();
 	p = rte_malloc("vfio_cdev_test", size, 0);
 	TEST_ASSERT_NOT_NULL(p, "rte_malloc of 64 MiB");
 	memset(p, 0x5a, size);
@@ -227,45 +113,21 @@ test_malloc_follows(void)
 	rte_free(p);
 	rte_vfio_cdev_dma_stats(&maps2, &len2);
 	rte_delay_ms(500);
-	forwarding = false;
-	rte_eal_wait_lcore(worker);
+	vfio_test_forward_stop();
 
 	printf("IOAS: %" PRIu64 " bytes in %" PRIu64 " mappings; after rte_malloc: %" PRIu64 " in %" PRIu64 "; after rte_free: %" PRIu64 " in %" PRIu64 "; %" PRIu64 " packets forwarded meanwhile\n",
-		len0, maps0, len1, maps1, len2, maps2, forwarded - before);
+		len0, maps0, len1, maps1, len2, maps2,
+		vfio_test_forwarded() - before);
 	TEST_ASSERT(len1 >= len0 + size, "the new memory is not mapped");
 	TEST_ASSERT_EQUAL(len2, len0, "freed memory is still mapped");
 	TEST_ASSERT_EQUAL(maps2, maps0, "mapping count did not come back");
-	TEST_ASSERT(forwarded > before, "forwarding stopped");
+	TEST_ASSERT(vfio_test_forwarded() > before, "forwarding stopped");
 	return TEST_SUCCESS;
 }
 
-/* What an external user of the IOAS does: its own map and unmap calls. */
-static int
-raw_map(int fd, uint32_t ioas, uint64_t va, uint64_t iova, uint64_t len)
-{
-	struct iommu_ioas_map map = {
-		.size = sizeof(map),
-		.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
-			IOMMU_IOAS_MAP_WRITEABLE,
-		.ioas_id = ioas, .user_va = va, .length = len, .iova = iova,
-	};
-
-	return ioctl(fd, IOMMU_IOAS_MAP, &map) < 0 ? -errno : 0;
-}
-
-static int
-raw_unmap(int fd, uint32_t ioas, uint64_t iova, uint64_t len)
-{
-	struct iommu_ioas_unmap unmap = {
-		.size = sizeof(unmap), .ioas_id = ioas, .iova = iova, .length = len,
-	};
-
-	return ioctl(fd, IOMMU_IOAS_UNMAP, &unmap) < 0 ? -errno : 0;
-}
-
 struct page_list {
-	uint64_t iova[NB_MBUF];
-	uint64_t len[NB_MBUF];
+	uint64_t iova[VFIO_TEST_NB_MBUF];
+	uint64_t len[VFIO_TEST_NB_MBUF];
 	unsigned int n;
 };
 
@@ -307,28 +169,28 @@ test_dma_fault(void)
 	uint32_t ioas;
 	int fd;
 
-	send_frames(port_a, BURST);
-	got = receive_frames(port_b, 500);
+	vfio_test_send(port_a, VFIO_TEST_BURST);
+	got = vfio_test_receive(port_b, 500);
 	printf("mapped: %u frames received\n", got);
 	TEST_ASSERT(got > 0, "no frame before the unmap");
 
 	pages.n = 0;
-	rte_mempool_mem_iter(pool, collect_pages, &pages);
+	rte_mempool_mem_iter(vfio_test_pool(), collect_pages, &pages);
 	TEST_ASSERT(pages.n > 0, "no page behind the pool");
 	TEST_ASSERT_EQUAL(rte_vfio_cdev_dma_unmap(pages.iova[0], pages.len[0]),
 		-1, "EAL let DPDK's own memory be unmapped");
 	TEST_ASSERT_EQUAL(rte_errno, EPERM, "refused for another reason");
 	TEST_ASSERT_SUCCESS(rte_vfio_cdev_ioas_get(&fd, &ioas), "IOAS get");
 	for (i = 0; i < pages.n; i++)
-		TEST_ASSERT_SUCCESS(raw_unmap(fd, ioas, pages.iova[i],
+		TEST_ASSERT_SUCCESS(vfio_test_raw_unmap(fd, ioas, pages.iova[i],
 			pages.len[i]), "unmap page %u", i);
 
-	send_frames(port_a, BURST);
-	got = receive_frames(port_b, 500);
+	vfio_test_send(port_a, VFIO_TEST_BURST);
+	got = vfio_test_receive(port_b, 500);
 	printf("%u pages unmapped: %u frames received intact\n", pages.n, got);
 
 	for (i = 0; i < pages.n; i++)
-		TEST_ASSERT_SUCCESS(raw_map(fd, ioas, pages.iova[i],
+		TEST_ASSERT_SUCCESS(vfio_test_raw_map(fd, ioas, pages.iova[i],
 			pages.iova[i], pages.len[i]), "map page %u back", i);
 	rte_vfio_cdev_ioas_put();
 	TEST_ASSERT_EQUAL(got, 0, "frames arrived with their buffers unmapped");
@@ -339,8 +201,8 @@ test_dma_fault(void)
 	TEST_ASSERT_SUCCESS(rte_eth_dev_start(port_a), "start a");
 	TEST_ASSERT_SUCCESS(rte_eth_dev_start(port_b), "start b");
 	rte_delay_ms(200);
-	send_frames(port_a, BURST);
-	got = receive_frames(port_b, 500);
+	vfio_test_send(port_a, VFIO_TEST_BURST);
+	got = vfio_test_receive(port_b, 500);
 	printf("mapped back: %u frames received\n", got);
 	TEST_ASSERT(got > 0, "no frame after mapping back");
 	return TEST_SUCCESS;
@@ -356,18 +218,18 @@ test_rxq_intr(void)
 	TEST_ASSERT_SUCCESS(rte_eth_dev_rx_intr_ctl_q(port_b, 0,
 		RTE_EPOLL_PER_THREAD, RTE_INTR_EVENT_ADD, NULL),
 		"add Rx queue interrupt to the epoll set");
-	receive_frames(port_b, 100);
+	vfio_test_receive(port_b, 100);
 	TEST_ASSERT_SUCCESS(rte_eth_dev_rx_intr_enable(port_b, 0),
 		"enable Rx queue interrupt");
 	n = rte_epoll_wait(RTE_EPOLL_PER_THREAD, &ev, 1, 300);
 	TEST_ASSERT_EQUAL(n, 0, "interrupt without a frame");
 
-	send_frames(port_a, 1);
+	vfio_test_send(port_a, 1);
 	n = rte_epoll_wait(RTE_EPOLL_PER_THREAD, &ev, 1, 5000);
 	rte_eth_dev_rx_intr_disable(port_b, 0);
 	printf("epoll after one frame: %d event(s)\n", n);
 	TEST_ASSERT_EQUAL(n, 1, "no Rx queue interrupt for the frame");
-	TEST_ASSERT(receive_frames(port_b, 200) > 0, "the frame is not there");
+	TEST_ASSERT(vfio_test_receive(port_b, 200) > 0, "the frame is not there");
 	rte_eth_dev_rx_intr_ctl_q(port_b, 0, RTE_EPOLL_PER_THREAD,
 		RTE_INTR_EVENT_DEL, NULL);
 	return TEST_SUCCESS;
@@ -434,11 +296,11 @@ test_ioas_user(void)
 	mem = mmap(NULL, len, PROT_READ | PROT_WRITE,
 		MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	TEST_ASSERT(mem != MAP_FAILED, "mmap");
-	TEST_ASSERT_SUCCESS(raw_map(fd, ioas, (uintptr_t)mem, (uintptr_t)mem,
+	TEST_ASSERT_SUCCESS(vfio_test_raw_map(fd, ioas, (uintptr_t)mem, (uintptr_t)mem,
 		len), "the user maps its memory");
-	TEST_ASSERT_EQUAL(raw_map(fd, ioas, (uintptr_t)mem, (uintptr_t)mem,
+	TEST_ASSERT_EQUAL(vfio_test_raw_map(fd, ioas, (uintptr_t)mem, (uintptr_t)mem,
 		len), -EEXIST, "the kernel does not see the mapping");
-	TEST_ASSERT_SUCCESS(raw_unmap(fd, ioas, (uintptr_t)mem, len),
+	TEST_ASSERT_SUCCESS(vfio_test_raw_unmap(fd, ioas, (uintptr_t)mem, len),
 		"the user unmaps its memory");
 	munmap(mem, len);
 
@@ -483,7 +345,7 @@ test_extmem(void)
 		"rte_dev_dma_map");
 	rte_vfio_cdev_dma_stats(&maps, &mapped);
 	TEST_ASSERT(maps == maps0 + 1 && mapped == len0 + len, "not recorded");
-	TEST_ASSERT_EQUAL(raw_map(fd, ioas, va, va, page), -EEXIST,
+	TEST_ASSERT_EQUAL(vfio_test_raw_map(fd, ioas, va, va, page), -EEXIST,
 		"the kernel has no mapping there");
 	TEST_ASSERT_SUCCESS(rte_dev_dma_map(info.device, mem, va, len),
 		"the same mapping again is no error");
@@ -492,14 +354,14 @@ test_extmem(void)
 	TEST_ASSERT_EQUAL(rte_errno, EINVAL, "refused for another reason");
 	TEST_ASSERT_SUCCESS(rte_dev_dma_unmap(info.device, mem, va, len),
 		"rte_dev_dma_unmap");
-	TEST_ASSERT_SUCCESS(raw_map(fd, ioas, va, va, page),
+	TEST_ASSERT_SUCCESS(vfio_test_raw_map(fd, ioas, va, va, page),
 		"the kernel still has a mapping there");
-	TEST_ASSERT_SUCCESS(raw_unmap(fd, ioas, va, page), "raw unmap");
+	TEST_ASSERT_SUCCESS(vfio_test_raw_unmap(fd, ioas, va, page), "raw unmap");
 
 	TEST_ASSERT_SUCCESS(rte_vfio_container_dma_map(
 		RTE_VFIO_DEFAULT_CONTAINER_FD, va, va, len),
 		"rte_vfio_container_dma_map");
-	TEST_ASSERT_EQUAL(raw_map(fd, ioas, va, va, page), -EEXIST,
+	TEST_ASSERT_EQUAL(vfio_test_raw_map(fd, ioas, va, va, page), -EEXIST,
 		"the kernel has no mapping there");
 	TEST_ASSERT_SUCCESS(rte_vfio_container_dma_unmap(
 		RTE_VFIO_DEFAULT_CONTAINER_FD, va, va, len),
@@ -554,7 +416,7 @@ test_external_heap(void)
 	printf("IOAS: %" PRIu64 " bytes in %" PRIu64 " mappings; with the external heap: %" PRIu64 " in %" PRIu64 "\n",
 		len0, maps0, mapped, maps);
 	TEST_ASSERT_EQUAL(mapped, len0 + len, "the external heap is not mapped");
-	TEST_ASSERT_EQUAL(raw_map(fd, ioas, iovas[5], iovas[5], page), -EEXIST,
+	TEST_ASSERT_EQUAL(vfio_test_raw_map(fd, ioas, iovas[5], iovas[5], page), -EEXIST,
 		"the kernel has no mapping of the external heap");
 
 	TEST_ASSERT_SUCCESS(rte_malloc_heap_memory_remove("vfio_cdev_xheap",
@@ -562,9 +424,9 @@ test_external_heap(void)
 	rte_vfio_cdev_dma_stats(&maps, &mapped);
 	TEST_ASSERT(maps == maps0 && mapped == len0,
 		"the removed external heap is still mapped");
-	TEST_ASSERT_SUCCESS(raw_map(fd, ioas, iovas[5], iovas[5], page),
+	TEST_ASSERT_SUCCESS(vfio_test_raw_map(fd, ioas, iovas[5], iovas[5], page),
 		"the kernel still maps the removed external heap");
-	TEST_ASSERT_SUCCESS(raw_unmap(fd, ioas, iovas[5], page), "raw unmap");
+	TEST_ASSERT_SUCCESS(vfio_test_raw_unmap(fd, ioas, iovas[5], page), "raw unmap");
 	TEST_ASSERT_SUCCESS(rte_malloc_heap_destroy("vfio_cdev_xheap"),
 		"heap destroy");
 	rte_vfio_cdev_ioas_put();
@@ -595,16 +457,16 @@ test_unmap_spares_gap(void)
 	TEST_ASSERT_SUCCESS(rte_vfio_cdev_ioas_get(&fd, &ioas), "IOAS get");
 	TEST_ASSERT_SUCCESS(rte_vfio_cdev_dma_map(a, a, part), "map a");
 	TEST_ASSERT_SUCCESS(rte_vfio_cdev_dma_map(c, c, part), "map c");
-	TEST_ASSERT_SUCCESS(raw_map(fd, ioas, b, b, part),
+	TEST_ASSERT_SUCCESS(vfio_test_raw_map(fd, ioas, b, b, part),
 		"the external user maps b in the gap");
 
 	TEST_ASSERT_SUCCESS(rte_vfio_cdev_dma_unmap(a, 3 * part),
 		"unmap a and c with one call");
-	TEST_ASSERT_EQUAL(raw_map(fd, ioas, b, b, part), -EEXIST,
+	TEST_ASSERT_EQUAL(vfio_test_raw_map(fd, ioas, b, b, part), -EEXIST,
 		"the external user's mapping in the gap was unmapped");
-	TEST_ASSERT_SUCCESS(raw_map(fd, ioas, a, a, part), "a still mapped");
-	TEST_ASSERT_SUCCESS(raw_map(fd, ioas, c, c, part), "c still mapped");
-	TEST_ASSERT_SUCCESS(raw_unmap(fd, ioas, a, 3 * part), "clean up");
+	TEST_ASSERT_SUCCESS(vfio_test_raw_map(fd, ioas, a, a, part), "a still mapped");
+	TEST_ASSERT_SUCCESS(vfio_test_raw_map(fd, ioas, c, c, part), "c still mapped");
+	TEST_ASSERT_SUCCESS(vfio_test_raw_unmap(fd, ioas, a, 3 * part), "clean up");
 	rte_vfio_cdev_ioas_put();
 	munmap(mem, 3 * part);
 	return TEST_SUCCESS;
@@ -633,7 +495,7 @@ test_ioas_cleanup(void)
 	mem = mmap(NULL, len, PROT_READ | PROT_WRITE,
 		MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	TEST_ASSERT(mem != MAP_FAILED, "mmap");
-	TEST_ASSERT_SUCCESS(raw_map(fd, ioas, (uintptr_t)mem, (uintptr_t)mem,
+	TEST_ASSERT_SUCCESS(vfio_test_raw_map(fd, ioas, (uintptr_t)mem, (uintptr_t)mem,
 		len), "the IOAS is gone after cleanup");
 	printf("after rte_eal_cleanup(): iommufd %d and IOAS %u still usable\n",
 		fd, ioas);

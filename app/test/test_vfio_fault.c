@@ -1,0 +1,473 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The vfio-cdev authors
+ */
+
+/*
+ * Every failure of a system call on the way to a working device rolls
+ * back completely (run in the QEMU test bed in cdev mode,
+ * testbed/tests/fault-inject.sh). With vfio_fault_arm(), the probe of the
+ * device named by VFIO_FAULT_DEVICE="<BDF>" is made with its 1st, 2nd,
+ * ... Nth open/fstat/ioctl/mmap/eventfd/pread/pwrite failing, until a
+ * probe makes fewer calls than N. After each failed probe: a log line
+ * names the device and the errno; the process's fds, its mappings of
+ * VFIO device files and the IOAS's mappings are what they were; the
+ * device can then be probed again.
+ *
+ * vfio_fault_first_probe_autotest: no device was probed before, so the
+ * walk also goes through opening the IOAS to DMA (DPDK's memory mapped
+ * at the first attach). vfio_fault_autotest: while a worker forwards
+ * between the two ports of VFIO_CDEV_TEST_PORTS="<BDF> <BDF>", the walk
+ * over the probe, then over rte_dev_dma_map() and rte_dev_dma_unmap() of
+ * external memory; the kernel's mappings are checked with raw IOAS calls
+ * and forwarding must go on throughout.
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include <rte_cycles.h>
+#include <rte_dev.h>
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_log.h>
+#include <rte_malloc.h>
+#include <rte_memory.h>
+#include <rte_vfio_cdev.h>
+
+#include "test.h"
+#include "vfio_fault_inject.h"
+#include "vfio_test_ioas.h"
+#include "vfio_test_ports.h"
+#include "vfio_test_proc.h"
+
+/* An errno the paths walked do not treat specially. */
+#define FAULT_ERRNO EIO
+/* More calls than any probe makes: a walk that gets there is stuck. */
+#define MAX_CALLS 1000
+
+struct footprint {
+	int fds;
+	int vfio_maps;
+	uint64_t ioas_maps, ioas_bytes;
+};
+
+static char bdf[RTE_DEV_NAME_MAX_LEN];
+
+static void
+measure(struct footprint *fp)
+{
+	fp->fds = proc_fd_count();
+	fp->vfio_maps = proc_maps_count("vfio");
+	rte_vfio_cdev_dma_stats(&fp->ioas_maps, &fp->ioas_bytes);
+}
+
+static int
+same_footprint(const struct footprint *a, const struct footprint *b,
+		unsigned int nth, const char *call)
+{
+	TEST_ASSERT(b->fds == a->fds && b->vfio_maps == a->vfio_maps &&
+		b->ioas_maps == a->ioas_maps && b->ioas_bytes == a->ioas_bytes,
+		"fault %u (%s): %d fds, %d BAR mappings, IOAS %" PRIu64 "/%" PRIu64 " bytes; were %d, %d, %" PRIu64 "/%" PRIu64,
+		nth, call, b->fds, b->vfio_maps, b->ioas_maps, b->ioas_bytes,
+		a->fds, a->vfio_maps, a->ioas_maps, a->ioas_bytes);
+	return TEST_SUCCESS;
+}
+
+/* What EAL logs while a fault is armed; the walk looks for the line that
+ * names the device and the errno.
+ */
+static char *log_buf;
+static size_t log_len;
+static FILE *log_stream;
+
+static void
+log_capture(void)
+{
+	log_stream = open_memstream(&log_buf, &log_len);
+	if (log_stream != NULL)
+		rte_openlog_stream(log_stream);
+}
+
+/* The first line logged since log_capture() that has both needles. */
+static const char *
+log_release(const char *a, const char *b, char *line, size_t len)
+{
+	const char *p, *end;
+	const char *found = NULL;
+
+	rte_openlog_stream(NULL);
+	if (log_stream == NULL)
+		return NULL;
+	fclose(log_stream);
+	log_stream = NULL;
+	for (p = log_buf; p != NULL && *p != '\0' && found == NULL; p = end) {
+		end = strchr(p, '\n');
+		snprintf(line, len, "%.*s",
+			(int)(end != NULL ? end - p : (ptrdiff_t)strlen(p)), p);
+		if (strstr(line, a) != NULL && strstr(line, b) != NULL)
+			found = line;
+		if (end != NULL)
+			end++;
+	}
+	free(log_buf);
+	log_buf = NULL;
+	return found;
+}
+
+static int
+device_setup(void)
+{
+	const char *env = getenv("VFIO_FAULT_DEVICE");
+
+	if (env == NULL || sscanf(env, "%63s", bdf) != 1 ||
+			rte_vfio_mode_get() != RTE_VFIO_MODE_CDEV) {
+		printf("no device (VFIO_FAULT_DEVICE, --vfio-mode=cdev): skipped\n");
+		return TEST_SKIPPED;
+	}
+	return TEST_SUCCESS;
+}
+
+static int
+probe_and_remove(void)
+{
+	uint16_t port;
+
+	TEST_ASSERT_SUCCESS(rte_dev_probe(bdf), "probe %s", bdf);
+	TEST_ASSERT_SUCCESS(rte_eth_dev_get_port_by_name(bdf, &port),
+		"no port %s", bdf);
+	TEST_ASSERT_SUCCESS(rte_eal_hotplug_remove("pci", bdf), "remove %s",
+		bdf);
+	return TEST_SUCCESS;
+}
+
+struct walk {
+	const char *what;
+	const char *needle;	/* what the failure's log line names */
+	const char *only;	/* the calls walked: all if NULL */
+	unsigned int failed, tolerated, drivers, ioas_maps;
+};
+
+/*
+ * Config space (region 7, at 7 << 40 in the device fd) is read and
+ * written by the cdev backend only for the command register (offset 4,
+ * 2 bytes); all other reads and writes, and those of I/O port BARs, are
+ * the driver's, through the PCI bus's stock rte_pci_read_config() and
+ * the like, the same in group mode. Whether and how the driver reports
+ * them is its own business: for those, only the rollback is checked.
+ */
+#define CONFIG_REGION_OFFSET (7ull << 40)
+#define COMMAND_REGISTER 4
+
+static bool
+drivers_config_access(const struct vfio_fault_call *fc)
+{
+	if (strcmp(fc->fn, "pread") != 0 && strcmp(fc->fn, "pwrite") != 0)
+		return false;
+	return fc->offset != CONFIG_REGION_OFFSET + COMMAND_REGISTER ||
+		fc->len != 2;
+}
+
+/*
+ * One step of a walk: op() with the nth call failing. Returns 1 once op
+ * made fewer than nth calls (the walk is over), 0 after a fault, or a
+ * test failure. A failed op must leave the footprint as it was and log
+ * a line with the walk's needle and the errno; an op that gets over the
+ * fault (a call it may do without) must have succeeded, and is undone.
+ */
+static int
+walk_step(struct walk *w, unsigned int nth, int (*op)(void),
+	void (*undo)(void))
+{
+	const struct vfio_fault_call *fc;
+	struct footprint before, after;
+	char line[512];
+	const char *call, *logged;
+	unsigned int calls;
+	int ret;
+
+	measure(&before);
+	log_capture();
+	vfio_fault_arm(nth, FAULT_ERRNO, w->only);
+	ret = op();
+	calls = vfio_fault_disarm();
+	fc = vfio_fault_failed_call();
+	call = fc != NULL ? fc->what : NULL;
+	logged = log_release(w->needle, strerror(FAULT_ERRNO), line,
+		sizeof(line));
+	if (call == NULL) {
+		TEST_ASSERT_SUCCESS(ret, "%s: fails with no fault (%u calls)",
+			w->what, calls);
+		undo();
+		printf("%s: %u calls walked, %u failures rolled back (%u in the driver's config accesses), %u got over\n",
+			w->what, nth - 1, w->failed, w->drivers, w->tolerated);
+		return 1;
+	}
+	if (ret == 0) {
+		printf("fault %u (%s): got over\n", nth, call);
+		w->tolerated++;
+		undo();
+		return 0;
+	}
+	measure(&after);
+	TEST_ASSERT_SUCCESS(same_footprint(&before, &after, nth, call),
+		"%s: not rolled back", w->what);
+	w->failed++;
+	w->ioas_maps += strcmp(call, "ioctl IOMMU_IOAS_MAP") == 0;
+	if (drivers_config_access(fc)) {
+		printf("fault %u (%s): the driver's, rolled back\n", nth, call);
+		w->drivers++;
+		return 0;
+	}
+	TEST_ASSERT_NOT_NULL(logged,
+		"fault %u (%s): no log line names %s and \"%s\"", nth, call,
+		w->needle, strerror(FAULT_ERRNO));
+	printf("fault %u (%s): %s\n", nth, call, logged);
+	return 0;
+}
+
+static int
+probe_op(void)
+{
+	return rte_dev_probe(bdf);
+}
+
+static void
+remove_op(void)
+{
+	rte_eal_hotplug_remove("pci", bdf);
+}
+
+/*
+ * The device's first probe: the IOAS is still empty, and the probe maps
+ * DPDK's memory into it. Only ioctls are walked: a fault the probe gets
+ * over before that would let it fill the IOAS, and the walk would not
+ * get there.
+ */
+static int
+test_first_probe(void)
+{
+	struct walk w = { .what = "first probe, ioctls", .needle = bdf,
+		.only = "ioctl" };
+	uint64_t maps, len;
+	unsigned int nth;
+	void *mem;
+	int ret = 0;
+
+	rte_vfio_cdev_dma_stats(&maps, &len);
+	TEST_ASSERT_EQUAL(maps, 0, "a device was probed before");
+	/* with dynamic memory, pages to map one by one: faults can hit
+	 * the middle of filling the IOAS
+	 */
+	mem = rte_malloc(NULL, 16 << 20, 0);
+	TEST_ASSERT_NOT_NULL(mem, "rte_malloc");
+	for (nth = 1; nth < MAX_CALLS && ret == 0; nth++)
+		ret = walk_step(&w, nth, probe_op, remove_op);
+	TEST_ASSERT_EQUAL(ret, 1, "walk stopped at fault %u", nth - 1);
+	rte_free(mem);
+	TEST_ASSERT(w.ioas_maps > 0, "no fault hit IOMMU_IOAS_MAP");
+	return probe_and_remove();
+}
+
+static uint16_t port_a, port_b;
+
+static int
+forward_setup(void)
+{
+	char a[RTE_DEV_NAME_MAX_LEN], b[RTE_DEV_NAME_MAX_LEN];
+	const char *env = getenv("VFIO_CDEV_TEST_PORTS");
+
+	if (device_setup() != TEST_SUCCESS || env == NULL ||
+			sscanf(env, "%63s %63s", a, b) != 2 ||
+			rte_eth_dev_get_port_by_name(a, &port_a) != 0 ||
+			rte_eth_dev_get_port_by_name(b, &port_b) != 0) {
+		printf("no ports (VFIO_CDEV_TEST_PORTS): skipped\n");
+		return TEST_SKIPPED;
+	}
+	TEST_ASSERT_SUCCESS(vfio_test_port_start(port_a, false), "port a");
+	TEST_ASSERT_SUCCESS(vfio_test_port_start(port_b, false), "port b");
+	TEST_ASSERT_SUCCESS(vfio_test_forward_start(port_a, port_b),
+		"needs a worker lcore (-l 0-1)");
+	return TEST_SUCCESS;
+}
+
+static void
+forward_teardown(void)
+{
+	vfio_test_forward_stop();
+	rte_eth_dev_stop(port_a);
+	rte_eth_dev_stop(port_b);
+}
+
+/* Forwarding goes on, and a marked frame still gets from a to b. */
+static int
+still_forwarding(uint64_t since, const char *when)
+{
+	rte_delay_ms(200);
+	TEST_ASSERT(vfio_test_forwarded() > since, "%s: forwarding stopped",
+		when);
+	return TEST_SUCCESS;
+}
+
+static int
+test_probe_while_forwarding(void)
+{
+	struct walk w = { .what = "probe", .needle = bdf };
+	struct footprint start, end;
+	uint64_t fwd = vfio_test_forwarded();
+	unsigned int nth;
+	int ret = 0;
+
+	TEST_ASSERT_SUCCESS(probe_and_remove(), "warm-up");
+	measure(&start);
+	/* after each fault, the device comes up (and goes) again */
+	for (nth = 1; nth < MAX_CALLS && ret == 0; nth++) {
+		ret = walk_step(&w, nth, probe_op, remove_op);
+		if (ret == 0 && probe_and_remove() != TEST_SUCCESS)
+			ret = -1;
+	}
+	TEST_ASSERT_EQUAL(ret, 1, "walk stopped at fault %u", nth - 1);
+	measure(&end);
+	TEST_ASSERT_SUCCESS(same_footprint(&start, &end, nth, "none"),
+		"the walk left something behind");
+	return still_forwarding(fwd, "after the probe walk");
+}
+
+/* External memory, 64 pages, registered and mapped by the application. */
+#define EXT_PAGE 4096u
+#define EXT_LEN (64 * EXT_PAGE)
+static void *ext_mem;
+static struct rte_device *ext_dev;
+static int ioas_fd;
+static uint32_t ioas_id;
+
+static int
+dma_map_op(void)
+{
+	return rte_dev_dma_map(ext_dev, ext_mem, (uintptr_t)ext_mem, EXT_LEN);
+}
+
+static int
+dma_unmap_op(void)
+{
+	return rte_dev_dma_unmap(ext_dev, ext_mem, (uintptr_t)ext_mem, EXT_LEN);
+}
+
+static void
+dma_unmap_undo(void)
+{
+	dma_unmap_op();
+}
+
+static void
+dma_map_undo(void)
+{
+	dma_map_op();
+}
+
+/* Whether the kernel has a mapping at the external memory's IOVA. */
+static bool
+kernel_has_mapping(void)
+{
+	uint64_t va = (uintptr_t)ext_mem;
+
+	if (vfio_test_raw_map(ioas_fd, ioas_id, va, va, EXT_PAGE) == -EEXIST)
+		return true;
+	vfio_test_raw_unmap(ioas_fd, ioas_id, va, EXT_PAGE);
+	return false;
+}
+
+/*
+ * rte_dev_dma_map() with each of its calls failing maps nothing, in the
+ * table or in the kernel; rte_dev_dma_unmap() with each of its calls
+ * failing leaves the mapping where it was, in both.
+ */
+static int
+test_dma_map_unmap(void)
+{
+	struct walk map = { .what = "rte_dev_dma_map", .needle = "IOMMU_IOAS_MAP" };
+	struct walk unmap = { .what = "rte_dev_dma_unmap",
+		.needle = "IOMMU_IOAS_UNMAP" };
+	struct rte_eth_dev_info info;
+	uint64_t fwd = vfio_test_forwarded();
+	unsigned int nth;
+	int ret = 0;
+
+	TEST_ASSERT_SUCCESS(rte_eth_dev_info_get(port_a, &info), "dev info");
+	ext_dev = info.device;
+	ext_mem = mmap(NULL, EXT_LEN, PROT_READ | PROT_WRITE,
+		MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	TEST_ASSERT(ext_mem != MAP_FAILED, "mmap");
+	TEST_ASSERT_SUCCESS(rte_extmem_register(ext_mem, EXT_LEN, NULL, 0,
+		EXT_PAGE), "extmem register");
+	TEST_ASSERT_SUCCESS(rte_vfio_cdev_ioas_get(&ioas_fd, &ioas_id),
+		"IOAS get");
+
+	for (nth = 1; nth < MAX_CALLS && ret == 0; nth++) {
+		ret = walk_step(&map, nth, dma_map_op, dma_unmap_undo);
+		if (ret == 0 && kernel_has_mapping())
+			ret = -1;
+	}
+	TEST_ASSERT_EQUAL(ret, 1, "map walk stopped at fault %u", nth - 1);
+	TEST_ASSERT(map.failed > 0, "no fault made the map fail");
+
+	TEST_ASSERT_SUCCESS(dma_map_op(), "map");
+	ret = 0;
+	for (nth = 1; nth < MAX_CALLS && ret == 0; nth++) {
+		ret = walk_step(&unmap, nth, dma_unmap_op, dma_map_undo);
+		if (ret == 0 && !kernel_has_mapping())
+			ret = -1;
+	}
+	TEST_ASSERT_EQUAL(ret, 1, "unmap walk stopped at fault %u", nth - 1);
+	TEST_ASSERT(unmap.failed > 0, "no fault made the unmap fail");
+	TEST_ASSERT(kernel_has_mapping(), "the walk's end did not map again");
+	TEST_ASSERT_SUCCESS(dma_unmap_op(), "unmap");
+	TEST_ASSERT(!kernel_has_mapping(), "still mapped after unmap");
+
+	rte_vfio_cdev_ioas_put();
+	TEST_ASSERT_SUCCESS(rte_extmem_unregister(ext_mem, EXT_LEN),
+		"unregister");
+	munmap(ext_mem, EXT_LEN);
+	return still_forwarding(fwd, "after the DMA walks");
+}
+
+static struct unit_test_suite first_probe_suite = {
+	.suite_name = "faults in a first probe",
+	.setup = device_setup,
+	.unit_test_cases = {
+		TEST_CASE(test_first_probe),
+		TEST_CASES_END()
+	}
+};
+
+static struct unit_test_suite fault_suite = {
+	.suite_name = "faults while forwarding",
+	.unit_test_cases = {
+		TEST_CASE_ST(forward_setup, forward_teardown,
+			test_probe_while_forwarding),
+		TEST_CASE_ST(forward_setup, forward_teardown,
+			test_dma_map_unmap),
+		TEST_CASES_END()
+	}
+};
+
+static int
+test_vfio_fault_first_probe(void)
+{
+	return unit_test_suite_runner(&first_probe_suite);
+}
+
+static int
+test_vfio_fault(void)
+{
+	return unit_test_suite_runner(&fault_suite);
+}
+
+REGISTER_TEST_COMMAND(vfio_fault_first_probe_autotest,
+	test_vfio_fault_first_probe);
+REGISTER_TEST_COMMAND(vfio_fault_autotest, test_vfio_fault);
