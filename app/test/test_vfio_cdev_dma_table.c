@@ -148,6 +148,10 @@ test_many(void)
 	TEST_ASSERT_EQUAL(eal_dma_table_find(&table, 80 * KB, 24 * KB, &first),
 		3, "pages 10, 11, 12 overlap [80K, 104K)");
 	TEST_ASSERT_EQUAL(table.areas[first].iova, 80 * KB, "first found");
+	TEST_ASSERT_EQUAL(eal_dma_table_find(&table, 82 * KB, 0, &first), 0,
+		"an empty range inside page 10 overlaps it");
+	TEST_ASSERT_EQUAL(eal_dma_table_find(&table, UINT64_MAX - KB, 2 * KB,
+		&first), 0, "a range wrapping past 2^64 finds pages");
 	return TEST_SUCCESS;
 }
 

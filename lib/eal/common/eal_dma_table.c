@@ -35,9 +35,14 @@ eal_dma_table_find(const struct eal_dma_table *t, uint64_t iova, uint64_t len,
 		unsigned int *first)
 {
 	unsigned int i = first_after(t, iova), n = 0;
+	uint64_t last = iova + len - 1;
 
 	*first = i;
-	while (i + n < t->nb && t->areas[i + n].iova < iova + len)
+	if (len == 0)
+		return 0;	/* an empty range overlaps nothing */
+	if (last < iova)
+		last = UINT64_MAX;	/* up to the end of the space */
+	while (i + n < t->nb && t->areas[i + n].iova <= last)
 		n++;
 	return n;
 }
