@@ -15,7 +15,8 @@ MUTANTS='
 no-rdev-check|drivers/bus/vfio_cdev/vfio_cdev_resolve.c|s/st.st_rdev != dev->devt/0/
 follow-symlinks|drivers/bus/vfio_cdev/vfio_cdev_resolve.c|s/if (lstat(node, &st)/if (stat(node, \&st)/
 no-chr-check|drivers/bus/vfio_cdev/vfio_cdev_resolve.c|s/!S_ISCHR(st.st_mode)/0/
-lax-devt|drivers/bus/vfio_cdev/vfio_cdev_resolve.c|s/s\[n\] != .\\0./0/
+lax-devt|drivers/bus/vfio_cdev/vfio_cdev_parse.c|s/\*p != .\\0.)/0)/
+devt-out-of-range|drivers/bus/vfio_cdev/vfio_cdev_parse.c|s/if (v > max)/if (v > max \&\& 0)/
 any-driver|drivers/bus/vfio_cdev/vfio_cdev_resolve.c|s/strcmp(drv, "vfio-pci") != 0/0/
 first-of-several-cdevs|drivers/bus/vfio_cdev/vfio_cdev_resolve.c|s/if (n != 1) {/if (n == 0) {/
 open-follows-links|drivers/bus/vfio_cdev/vfio_cdev_device.c|s/ | O_NOFOLLOW//

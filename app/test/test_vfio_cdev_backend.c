@@ -131,6 +131,37 @@ test_name_valid(void)
 }
 
 static int
+test_parse_devt(void)
+{
+	static const struct {
+		const char *s;
+		unsigned int maj, min;
+	} good[] = {
+		{ "511:0", 511, 0 }, { "1:3", 1, 3 },
+		{ "4095:1048575", 4095, 1048575 }, { "007:08", 7, 8 },
+	};
+	static const char * const bad[] = {
+		"", ":", "1:", ":1", "1:2:3", "+1:2", " 1:2", "1: 2", "1:-2",
+		"1:2\n", "1:2x", "4096:0", "1:1048576", "4294967296:0",
+		"1:4294967297", "18446744073709551617:1", "a:b",
+	};
+	unsigned int i;
+	dev_t devt;
+
+	for (i = 0; i < RTE_DIM(good); i++) {
+		TEST_ASSERT_SUCCESS(vfio_cdev_parse_devt(good[i].s, &devt),
+			"\"%s\" refused", good[i].s);
+		TEST_ASSERT(major(devt) == good[i].maj &&
+			minor(devt) == good[i].min, "\"%s\" read as %u:%u",
+			good[i].s, major(devt), minor(devt));
+	}
+	for (i = 0; i < RTE_DIM(bad); i++)
+		TEST_ASSERT_FAIL(vfio_cdev_parse_devt(bad[i], &devt),
+			"\"%s\" accepted", bad[i]);
+	return TEST_SUCCESS;
+}
+
+static int
 test_resolve(void)
 {
 	TEST_ASSERT_SUCCESS(add_three(FAKE_NODE_OK), "tree");
@@ -566,6 +597,7 @@ static struct unit_test_suite vfio_cdev_backend_suite = {
 	.suite_name = "vfio_cdev backend on fake trees",
 	.unit_test_cases = {
 		TEST_CASE(test_name_valid),
+		TEST_CASE(test_parse_devt),
 		TEST_CASE_ST(tree_setup, tree_teardown, test_resolve),
 		TEST_CASE_ST(tree_setup, tree_teardown, test_rdev_mismatch),
 		TEST_CASE_ST(tree_setup, tree_teardown, test_regular_file),

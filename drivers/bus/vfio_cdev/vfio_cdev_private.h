@@ -13,14 +13,13 @@
 #include <rte_log.h>
 #include <rte_tailq.h>
 
+#include "vfio_cdev_parse.h"
+
 extern int vfio_cdev_logtype;
 #define RTE_LOGTYPE_VFIO_CDEV vfio_cdev_logtype
 
 #define VFIO_CDEV_LOG(level, fmt, ...) \
 	RTE_LOG(level, VFIO_CDEV, fmt "\n", ## __VA_ARGS__)
-
-/* Longest cdev name kept: "vfio" and a decimal minor number. */
-#define VFIO_CDEV_NAME_LEN 32
 
 /* Log about one device: "0000:00:02.0 (vfio0): ..." */
 #define VFIO_CDEV_DEV_LOG(level, dev, fmt, ...) \
@@ -105,9 +104,6 @@ int vfio_cdev_mp_request(const struct vfio_cdev_device *dev,
 	void *bar_va[PCI_MAX_RESOURCE]);
 
 /* vfio_cdev_resolve.c: from a PCI address to its cdev. */
-
-/* True if name looks like a cdev node name: "vfio" and digits. */
-bool vfio_cdev_name_valid(const char *name);
 
 /*
  * Find the cdev of dev->pci in sysfs (its vfio-dev/vfioN and the devt

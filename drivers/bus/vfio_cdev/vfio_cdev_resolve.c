@@ -28,20 +28,6 @@
 /* sysfs attributes read here are short; anything longer is garbage. */
 #define ATTR_MAX 64
 
-bool
-vfio_cdev_name_valid(const char *name)
-{
-	size_t i, len = strlen(name);
-
-	if (len <= 4 || len >= VFIO_CDEV_NAME_LEN || strncmp(name, "vfio", 4))
-		return false;
-	for (i = 4; i < len; i++) {
-		if (name[i] < '0' || name[i] > '9')
-			return false;
-	}
-	return true;
-}
-
 void
 vfio_cdev_devices_dir(char *buf, size_t len)
 {
@@ -77,21 +63,6 @@ read_attr(const char *path, char *buf, size_t len)
 		errno = EINVAL;
 		return -1;
 	}
-	return 0;
-}
-
-/* "major:minor", both decimal, nothing else. */
-static int
-parse_devt(const char *s, dev_t *devt)
-{
-	unsigned int maj, min;
-	int n = -1;
-
-	if (strspn(s, "0123456789:") != strlen(s) ||
-			sscanf(s, "%u:%u%n", &maj, &min, &n) != 2 ||
-			s[n] != '\0')
-		return -1;
-	*devt = makedev(maj, min);
 	return 0;
 }
 
@@ -216,7 +187,7 @@ read_devt(const struct vfio_cdev_device *dev, const char *pcidir,
 				strerror(errno));
 		return -1;
 	}
-	if (parse_devt(buf, devt) < 0) {
+	if (vfio_cdev_parse_devt(buf, devt) < 0) {
 		VFIO_CDEV_DEV_LOG(ERR, dev, "%s holds \"%s\", not major:minor; refusing it",
 			path, buf);
 		return -1;
