@@ -14,6 +14,8 @@ PACKAGES=(
 	libssl-dev cpio ccache kmod xz-utils
 	# guest tests: ioctls counted by the benchmark
 	strace
+	# fuzz targets (scripts/fuzz.sh): clang's libFuzzer and sanitizers
+	clang-14 libclang-rt-14-dev
 )
 
 install_packages() {

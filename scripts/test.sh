@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Run every vfio-cdev test: build DPDK and the guest kernel first (setup
 # included), then the host autotests (fake devfs/sysfs trees, no device
-# needed), the mutation check, and the guest tests in the QEMU test bed.
+# needed), the mutation check, the fuzz targets, and the guest tests in
+# the QEMU test bed.
 # Ends with one line "N passed, N failed"; exits non-zero on any failure.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
@@ -62,6 +63,8 @@ run_counted() {
 # each deliberately broken variant of our code must make the suite fail
 run_stage mutants run_counted "$REPO_DIR/scripts/mutants.sh" \
 	': killed$' ': SURVIVED'
+# libFuzzer targets, about a minute each: any crash fails
+run_stage fuzz run_counted "$REPO_DIR/scripts/fuzz.sh" ': no crash' ': CRASH'
 run_stage guest-tests run_counted "$REPO_DIR/testbed/run-tests.sh" \
 	'^guest-test .*: pass' '^guest-test .*: FAIL'
 
