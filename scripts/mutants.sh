@@ -1,9 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Show that the host autotests can fail: build deliberately broken variants
-# of our code (one at a time, in the build tree only) and check that the
-# vfio-cdev suite fails on each. Restores and rebuilds the real code after.
-# Prints "mutant NAME: killed|SURVIVED" and exits non-zero if one survived.
+# Show that the tests can fail: build deliberately broken variants of our
+# code (one at a time, in the build tree only). The host mutants must make
+# the vfio-cdev suite fail here; the guest mutants (device life cycle,
+# interrupts, IOAS) need real devices: their dpdk-test binaries are kept
+# in build/mutants/NAME/ for the guest test fault-mutants.sh, which must
+# fail fault-inject.sh on each. Restores and rebuilds the real code after.
+# Prints "mutant NAME: killed|SURVIVED" for the host mutants and exits
+# non-zero if one survived.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -32,27 +36,45 @@ accept-any-mode|lib/eal/linux/eal_vfio_mode.c|s/strcmp(arg, mode_names\[i\]) == 
 vf-of-any-pf|drivers/bus/vfio_cdev/vfio_cdev_resolve.c|s/"vfio-pci") == 0 ?/"vfio-pci") == 0 || 1 ?/
 no-pf-role|drivers/bus/vfio_cdev/vfio_cdev_resolve.c|s/access(path, F_OK) == 0 ? VFIO_CDEV_SRIOV_PF/access(path, F_OK) != 0 ? VFIO_CDEV_SRIOV_PF/'
 
+# Killed in the guest by fault-inject.sh (testbed/tests/fault-mutants.sh).
+GUEST_MUTANTS='
+fstat-failure-leaks-fd|drivers/bus/vfio_cdev/vfio_cdev_device.c|/"fstat %s: %s", path/{n;s/close(fd);/(void)0;/}
+failed-setup-keeps-bars|drivers/bus/vfio_cdev/vfio_cdev_device.c|/^fail_bars:/{n;s/unmap_bars(dev);/(void)0;/}
+failed-setup-keeps-intr|drivers/bus/vfio_cdev/vfio_cdev_device.c|/^fail_intr:/{n;s/vfio_cdev_intr_teardown(dev);/(void)0;/}
+dma-never-released|drivers/bus/vfio_cdev/vfio_cdev_device.c|s/rte_vfio_cdev_dma_release();/(void)0;/
+remove-keeps-bars|drivers/bus/vfio_cdev/vfio_cdev_device.c|s/^\t\tmunmap(dev->bars\[i\].addr, dev->bars\[i\].len);/\t\t(void)0;/
+req-eventfd-leaks|drivers/bus/vfio_cdev/vfio_cdev_intr.c|/^fail:/{n;s/close(fd);/(void)0;/}
+partial-fill-kept|lib/eal/linux/eal_iommufd.c|s/unmap_dpdk_memory(\&rep);\t\/\* leave the IOAS as it was \*\//(void)0;/
+failed-map-recorded|lib/eal/linux/eal_iommufd.c|s/eal_dma_table_remove(\&iommufd.table, iova, len);/(void)0;/
+refused-unmap-succeeds|lib/eal/linux/eal_iommufd.c|s/if (unmap_area(first, rep) < 0) {/if (unmap_area(first, rep) < 0 \&\& 0) {/'
+
 restore() {
 	local f
-	for f in $(echo "$MUTANTS" | cut -d'|' -f2 | sort -u); do
+	for f in $(printf '%s\n%s\n' "$MUTANTS" "$GUEST_MUTANTS" | cut -d'|' -f2 | sort -u); do
 		cp "$REPO_DIR/$f" "$SRC/$f"
 	done
 	ninja -C "$MESON_DIR" > /dev/null
 }
 trap restore EXIT
 
+# mutate NAME FILE EXPR: FILE broken in the build tree, dpdk-test built;
+# fails if EXPR no longer changes FILE.
+mutate() {
+	cp "$REPO_DIR/$2" "$SRC/$2"
+	sed -i "$3" "$SRC/$2"
+	cmp -s "$REPO_DIR/$2" "$SRC/$2" && return 1
+	ninja -C "$MESON_DIR" app/test/dpdk-test > /dev/null ||
+		die "mutant $1 does not build"
+}
+
 survivors=0
 while IFS='|' read -r name file expr; do
 	[ -n "$name" ] || continue
-	cp "$REPO_DIR/$file" "$SRC/$file"
-	sed -i "$expr" "$SRC/$file"
-	if cmp -s "$REPO_DIR/$file" "$SRC/$file"; then
+	if ! mutate "$name" "$file" "$expr"; then
 		echo "mutant $name: SURVIVED (its expression no longer changes $file)"
 		survivors=$((survivors + 1))
 		continue
 	fi
-	ninja -C "$MESON_DIR" app/test/dpdk-test > /dev/null ||
-		die "mutant $name does not build"
 	if meson test -C "$MESON_DIR" --no-rebuild --suite vfio-cdev \
 			--logbase "mutant-$name" > /dev/null 2>&1; then
 		echo "mutant $name: SURVIVED"
@@ -62,4 +84,14 @@ while IFS='|' read -r name file expr; do
 	fi
 	cp "$REPO_DIR/$file" "$SRC/$file"
 done <<< "$MUTANTS"
+
+rm -rf "$BUILD_DIR/mutants"
+while IFS='|' read -r name file expr; do
+	[ -n "$name" ] || continue
+	mutate "$name" "$file" "$expr" ||
+		die "guest mutant $name: its expression no longer changes $file"
+	mkdir -p "$BUILD_DIR/mutants/$name"
+	cp "$MESON_DIR/app/test/dpdk-test" "$BUILD_DIR/mutants/$name/"
+	cp "$REPO_DIR/$file" "$SRC/$file"
+done <<< "$GUEST_MUTANTS"
 [ "$survivors" -eq 0 ]

@@ -13,7 +13,8 @@ E1000=0000:00:08.0	# 82540EM: INTx only, no MSI nor MSI-X
 
 . "$(dirname "${BASH_SOURCE[0]}")/../../scripts/common.sh"
 TESTPMD=$BUILD_DIR/meson/app/dpdk-testpmd
-DPDK_TEST=$BUILD_DIR/meson/app/test/dpdk-test
+# another dpdk-test (a mutant: fault-mutants.sh) if given
+DPDK_TEST=${VFIO_CDEV_DPDK_TEST:-$BUILD_DIR/meson/app/test/dpdk-test}
 
 MODE=${1:-cdev}
 MODE_ARG=--vfio-mode=$MODE
