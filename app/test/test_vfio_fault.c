@@ -51,25 +51,11 @@
 /* More calls than any probe makes: a walk that gets there is stuck. */
 #define MAX_CALLS 1000
 
-struct footprint {
-	int fds;
-	int vfio_maps;
-	uint64_t ioas_maps, ioas_bytes;
-};
-
 static char bdf[RTE_DEV_NAME_MAX_LEN];
 
-static void
-measure(struct footprint *fp)
-{
-	fp->fds = proc_fd_count();
-	fp->vfio_maps = proc_maps_count("vfio");
-	rte_vfio_cdev_dma_stats(&fp->ioas_maps, &fp->ioas_bytes);
-}
-
 static int
-same_footprint(const struct footprint *a, const struct footprint *b,
-		unsigned int nth, const char *call)
+same_footprint(const struct proc_footprint *a,
+		const struct proc_footprint *b, unsigned int nth, const char *call)
 {
 	TEST_ASSERT(b->fds == a->fds && b->vfio_maps == a->vfio_maps &&
 		b->ioas_maps == a->ioas_maps && b->ioas_bytes == a->ioas_bytes,
@@ -185,13 +171,13 @@ walk_step(struct walk *w, unsigned int nth, int (*op)(void),
 	void (*undo)(void))
 {
 	const struct vfio_fault_call *fc;
-	struct footprint before, after;
+	struct proc_footprint before, after;
 	char line[512];
 	const char *call, *logged;
 	unsigned int calls;
 	int ret;
 
-	measure(&before);
+	proc_footprint_measure(&before);
 	log_capture();
 	vfio_fault_arm(nth, FAULT_ERRNO, w->only);
 	ret = op();
@@ -214,7 +200,7 @@ walk_step(struct walk *w, unsigned int nth, int (*op)(void),
 		undo();
 		return 0;
 	}
-	measure(&after);
+	proc_footprint_measure(&after);
 	TEST_ASSERT_SUCCESS(same_footprint(&before, &after, nth, call),
 		"%s: not rolled back", w->what);
 	w->failed++;
@@ -318,13 +304,13 @@ static int
 test_probe_while_forwarding(void)
 {
 	struct walk w = { .what = "probe", .needle = bdf };
-	struct footprint start, end;
+	struct proc_footprint start, end;
 	uint64_t fwd = vfio_test_forwarded();
 	unsigned int nth;
 	int ret = 0;
 
 	TEST_ASSERT_SUCCESS(probe_and_remove(), "warm-up");
-	measure(&start);
+	proc_footprint_measure(&start);
 	/* after each fault, the device comes up (and goes) again */
 	for (nth = 1; nth < MAX_CALLS && ret == 0; nth++) {
 		ret = walk_step(&w, nth, probe_op, remove_op);
@@ -332,7 +318,7 @@ test_probe_while_forwarding(void)
 			ret = -1;
 	}
 	TEST_ASSERT_EQUAL(ret, 1, "walk stopped at fault %u", nth - 1);
-	measure(&end);
+	proc_footprint_measure(&end);
 	TEST_ASSERT_SUCCESS(same_footprint(&start, &end, nth, "none"),
 		"the walk left something behind");
 	return still_forwarding(fwd, "after the probe walk");

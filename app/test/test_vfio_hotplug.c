@@ -31,28 +31,11 @@
 
 #define ROUNDS 20
 
-/* What a device leaves behind in the process when it goes. */
-struct footprint {
-	int fds;
-	int vfio_maps;		/* mappings of VFIO device files: BARs
-				 * (/dev/vfio/devices/vfioN in cdev mode,
-				 * anon_inode:[vfio-device] in group mode) */
-	uint64_t ioas_maps, ioas_bytes;
-};
-
 static char bdf[RTE_DEV_NAME_MAX_LEN];
 
-static void
-measure(struct footprint *fp)
-{
-	fp->fds = proc_fd_count();
-	fp->vfio_maps = proc_maps_count("vfio");
-	rte_vfio_cdev_dma_stats(&fp->ioas_maps, &fp->ioas_bytes);
-}
-
 static int
-same_footprint(const struct footprint *a, const struct footprint *b,
-		const char *when)
+same_footprint(const struct proc_footprint *a,
+		const struct proc_footprint *b, const char *when)
 {
 	printf("%s: %d fds, %d BAR mappings, IOAS %" PRIu64 " mappings of %" PRIu64 " bytes\n",
 		when, b->fds, b->vfio_maps, b->ioas_maps, b->ioas_bytes);
@@ -108,15 +91,15 @@ probe_and_remove(int round)
 static int
 test_hotplug(void)
 {
-	struct footprint before, after;
+	struct proc_footprint before, after;
 	int round;
 
 	for (round = 0; round <= ROUNDS; round++) {
 		TEST_ASSERT_SUCCESS(probe_and_remove(round), "round %d", round);
 		if (round == 0)
-			measure(&before);
+			proc_footprint_measure(&before);
 	}
-	measure(&after);
+	proc_footprint_measure(&after);
 	return same_footprint(&before, &after, "after 20 more rounds");
 }
 
@@ -146,7 +129,7 @@ hold_group(void)
 static int
 test_setup_failure(void)
 {
-	struct footprint before, after;
+	struct proc_footprint before, after;
 	uint16_t port;
 	int group, ret;
 
@@ -154,9 +137,9 @@ test_setup_failure(void)
 	TEST_ASSERT_SUCCESS(probe_and_remove(0), "warm-up");
 	group = hold_group();
 	TEST_ASSERT(group >= 0, "cannot hold the VFIO group of %s", bdf);
-	measure(&before);
+	proc_footprint_measure(&before);
 	ret = rte_dev_probe(bdf);
-	measure(&after);
+	proc_footprint_measure(&after);
 	close(group);
 	TEST_ASSERT(ret != 0, "probe of %s succeeded with its group held",
 		bdf);

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <rte_vfio_cdev.h>
+
 #include "vfio_test_proc.h"
 
 /* EAL's interrupt thread makes a new epoll fd each time its sources
@@ -56,4 +58,12 @@ proc_maps_count(const char *needle)
 		n += needle == NULL || strstr(line, needle) != NULL;
 	fclose(f);
 	return n;
+}
+
+void
+proc_footprint_measure(struct proc_footprint *fp)
+{
+	fp->fds = proc_fd_count();
+	fp->vfio_maps = proc_maps_count("vfio");
+	rte_vfio_cdev_dma_stats(&fp->ioas_maps, &fp->ioas_bytes);
 }
