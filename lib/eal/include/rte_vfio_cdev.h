@@ -74,6 +74,8 @@ rte_vfio_mode_name(enum rte_vfio_mode mode);
  *
  * Get the process's iommufd and the IOAS that holds DPDK's memory, with a
  * reference (external-user protocol, as with VFIO's external users).
+ * DPDK's memory is in the IOAS from the first device DPDK attaches; it
+ * stays there while a reference is held, even if DPDK's devices go.
  *
  * While the reference is held, the IOAS is not torn down, not even by
  * rte_eal_cleanup() (which then only removes DPDK's own mappings). The
@@ -161,9 +163,10 @@ rte_vfio_cdev_dma_prepare(void);
 /**
  * @internal
  * A device counted by rte_vfio_cdev_dma_prepare() is detached; once the
- * last one is, DPDK's memory is unmapped from the IOAS and no longer
- * followed (the application's own mappings stay), as group mode's
- * container drops its mappings when its last group leaves.
+ * last one is, and no external user holds the IOAS, DPDK's memory is
+ * unmapped from the IOAS and no longer followed (the application's own
+ * mappings stay), as group mode's container drops its mappings when its
+ * last group leaves.
  */
 __rte_internal
 void

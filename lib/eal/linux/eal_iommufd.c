@@ -775,14 +775,21 @@ rte_vfio_cdev_dma_release(void)
 		pthread_mutex_unlock(&iommufd.prepare_lock);
 		return;
 	}
-	/* no device left to DMA: nothing of DPDK's stays pinned */
+	/* no device of DPDK's left to DMA: nothing of DPDK's stays pinned,
+	 * unless an external user, which may have attached devices of its
+	 * own, holds the IOAS (group mode's container keeps its mappings
+	 * while any group is in it)
+	 */
 	rte_mcfg_mem_read_lock();
-	rte_mem_event_callback_unregister(MEM_EVENT_CLB_NAME, NULL);
 	pthread_mutex_lock(&iommufd.lock);
-	unmap_dpdk_memory(&rep);
+	if (iommufd.refs == 0) {
+		unmap_dpdk_memory(&rep);
+		iommufd.dma_ready = false;
+	}
 	pthread_mutex_unlock(&iommufd.lock);
+	if (!iommufd.dma_ready)
+		rte_mem_event_callback_unregister(MEM_EVENT_CLB_NAME, NULL);
 	rte_mcfg_mem_read_unlock();
-	iommufd.dma_ready = false;
 	pthread_mutex_unlock(&iommufd.prepare_lock);
 	report(&rep);
 }
