@@ -26,7 +26,9 @@
 #
 # The console log, the guest dmesg and the status are kept in
 # build/testbed/runs/NAME/. An IOMMU (DMAR) fault in the guest fails the
-# run unless --expect-iommu-fault is given.
+# run unless --expect-iommu-fault is given. Exits 124 if the guest did not
+# finish in time, 125 if it stopped without a status, 126 if QEMU itself
+# crashed.
 set -euo pipefail
 . "$(dirname "$0")/../scripts/common.sh"
 
@@ -105,6 +107,10 @@ log "guest ran $(( $(date +%s) - start )) s; run directory $run"
 if [ "$rc" -eq 124 ]; then
 	log "the guest did not finish within $timeout_s s"
 	exit 124
+fi
+if [ ! -f "$run/status" ] && [ "$rc" -gt 128 ]; then
+	log "QEMU itself crashed (signal $((rc - 128))), not the guest; see $run/console.log"
+	exit 126
 fi
 if [ ! -f "$run/status" ]; then
 	log "the guest stopped without a status (QEMU exit $rc); see $run/console.log"
