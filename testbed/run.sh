@@ -28,7 +28,7 @@
 # build/testbed/runs/NAME/. An IOMMU (DMAR) fault in the guest fails the
 # run unless --expect-iommu-fault is given. Exits 124 if the guest did not
 # finish in time, 125 if it stopped without a status, 126 if QEMU itself
-# crashed.
+# crashed or the guest did not boot.
 set -euo pipefail
 . "$(dirname "$0")/../scripts/common.sh"
 
@@ -81,6 +81,18 @@ FAULT_PATTERN='DMAR: \[(DMA Read|DMA Write|INTR-REMAP)|DMAR: DRHD: handling faul
 
 start=$(date +%s)
 rc=0
+# a guest boots in 3-5 s; one that has not reached its init in 120 s is
+# stuck (seen once, no console output at all): stopped, and told apart
+rm -f "$run/no-boot"
+(
+	for _ in $(seq 120); do
+		grep -q "testbed: ready" "$run/console.log" 2> /dev/null && exit 0
+		sleep 1
+	done
+	touch "$run/no-boot"
+	pkill -KILL -f "logfile=$run/console.log"
+) &
+watchdog=$!
 timeout --foreground "$timeout_s" qemu-system-x86_64 \
 	-accel tcg -M q35 -cpu max -m 2G -smp 2 \
 	-display none -vga none -monitor none -no-reboot \
@@ -107,6 +119,11 @@ log "guest ran $(( $(date +%s) - start )) s; run directory $run"
 if [ "$rc" -eq 124 ]; then
 	log "the guest did not finish within $timeout_s s"
 	exit 124
+fi
+kill "$watchdog" 2> /dev/null || true
+if [ -f "$run/no-boot" ]; then
+	log "the guest did not boot within 120 s (QEMU stopped); see $run/console.log"
+	exit 126
 fi
 if [ ! -f "$run/status" ] && [ "$rc" -gt 128 ]; then
 	log "QEMU itself crashed (signal $((rc - 128))), not the guest; see $run/console.log"
