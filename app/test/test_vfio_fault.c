@@ -57,11 +57,10 @@ static int
 same_footprint(const struct proc_footprint *a,
 		const struct proc_footprint *b, unsigned int nth, const char *call)
 {
-	TEST_ASSERT(b->fds == a->fds && b->vfio_maps == a->vfio_maps &&
-		b->ioas_maps == a->ioas_maps && b->ioas_bytes == a->ioas_bytes,
-		"fault %u (%s): %d fds, %d BAR mappings, IOAS %" PRIu64 "/%" PRIu64 " bytes; were %d, %d, %" PRIu64 "/%" PRIu64,
-		nth, call, b->fds, b->vfio_maps, b->ioas_maps, b->ioas_bytes,
-		a->fds, a->vfio_maps, a->ioas_maps, a->ioas_bytes);
+	char what[256];
+
+	TEST_ASSERT(!proc_footprint_differs(a, b, what, sizeof(what)),
+		"fault %u (%s): %s", nth, call, what);
 	return TEST_SUCCESS;
 }
 

@@ -3,10 +3,12 @@
  */
 
 #include <dirent.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <rte_memory.h>
 #include <rte_vfio_cdev.h>
 
 #include "vfio_test_proc.h"
@@ -60,10 +62,66 @@ proc_maps_count(const char *needle)
 	return n;
 }
 
+static int
+in_memseg_list(const struct rte_memseg_list *msl, void *arg)
+{
+	uintptr_t addr = *(uintptr_t *)arg;
+	uintptr_t base = (uintptr_t)msl->base_va;
+
+	return addr >= base && addr < base + msl->len;
+}
+
+/* Bytes of address space reserved and inaccessible (anonymous PROT_NONE)
+ * outside DPDK's memory: where BARs are mapped, and what is left of such
+ * a reservation when a BAR goes but its reservation stays.
+ */
+static uint64_t
+proc_reserved_bytes(void)
+{
+	uintptr_t start, end;
+	uint64_t bytes = 0;
+	char line[512], perms[8];
+	unsigned long inode;
+	int path;
+	FILE *f;
+
+	f = fopen("/proc/self/maps", "re");
+	if (f == NULL)
+		return UINT64_MAX;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		path = 0;
+		if (sscanf(line, "%" SCNxPTR "-%" SCNxPTR " %7s %*s %*s %lu %n",
+				&start, &end, perms, &inode, &path) < 4)
+			continue;
+		if (strcmp(perms, "---p") != 0 || inode != 0 ||
+				(path != 0 && line[path] != '\n' && line[path] != '\0'))
+			continue;
+		if (rte_memseg_list_walk(in_memseg_list, &start) == 0)
+			bytes += end - start;
+	}
+	fclose(f);
+	return bytes;
+}
+
 void
 proc_footprint_measure(struct proc_footprint *fp)
 {
 	fp->fds = proc_fd_count();
 	fp->vfio_maps = proc_maps_count("vfio");
+	fp->reserved = proc_reserved_bytes();
 	rte_vfio_cdev_dma_stats(&fp->ioas_maps, &fp->ioas_bytes);
+}
+
+int
+proc_footprint_differs(const struct proc_footprint *was,
+		const struct proc_footprint *now, char *what, size_t len)
+{
+	snprintf(what, len, "%d fds, %d BAR mappings, %" PRIu64 " bytes reserved, IOAS %" PRIu64 " mappings of %" PRIu64 " bytes; were %d, %d, %" PRIu64 ", %" PRIu64 ", %" PRIu64,
+		now->fds, now->vfio_maps, now->reserved, now->ioas_maps,
+		now->ioas_bytes, was->fds, was->vfio_maps, was->reserved,
+		was->ioas_maps, was->ioas_bytes);
+	return now->fds != was->fds || now->vfio_maps != was->vfio_maps ||
+		now->reserved != was->reserved ||
+		now->ioas_maps != was->ioas_maps ||
+		now->ioas_bytes != was->ioas_bytes;
 }

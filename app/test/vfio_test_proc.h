@@ -9,6 +9,7 @@
  * behind.
  */
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Open fds of this process, but the one used for counting and epoll
@@ -25,9 +26,15 @@ struct proc_footprint {
 	int vfio_maps;		/* mappings of VFIO device files: BARs
 				 * (/dev/vfio/devices/vfioN in cdev mode,
 				 * anon_inode:[vfio-device] in group mode) */
+	uint64_t reserved;	/* bytes of inaccessible anonymous mappings
+				 * outside DPDK's memory: BAR reservations */
 	uint64_t ioas_maps, ioas_bytes;	/* cdev mode's IOAS */
 };
 
 void proc_footprint_measure(struct proc_footprint *fp);
+
+/* Non-zero if now is not was; what says both, for a test's message. */
+int proc_footprint_differs(const struct proc_footprint *was,
+		const struct proc_footprint *now, char *what, size_t len);
 
 #endif /* VFIO_TEST_PROC_H */

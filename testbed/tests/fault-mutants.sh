@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # The fault injection test can fail: scripts/mutants.sh builds dpdk-test
 # with one deliberate break each in the device life cycle, the interrupts
-# and the IOAS code (a leaked fd, BAR mapping or IOAS mapping, a refused
-# unmap taken for done), kept in build/mutants/NAME/; fault-inject.sh
-# must fail with every one of them.
+# and the IOAS code (a leaked fd, BAR mapping, BAR reservation or IOAS
+# mapping, a refused unmap taken for done), kept in build/mutants/NAME/;
+# fault-inject.sh must fail with every one of them.
 . "$(dirname "$0")/lib.sh" cdev
 
 mutants=$BUILD_DIR/mutants
