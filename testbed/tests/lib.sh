@@ -12,9 +12,14 @@ VIRTIO=0000:00:04.0
 E1000=0000:00:08.0	# 82540EM: INTx only, no MSI nor MSI-X
 
 . "$(dirname "${BASH_SOURCE[0]}")/../../scripts/common.sh"
-TESTPMD=$BUILD_DIR/meson/app/dpdk-testpmd
+# the DPDK build whose programs the test runs (another one: the sanitizer
+# build, see testbed/sanitized.sh)
+DPDK_BUILD=${VFIO_CDEV_DPDK_BUILD:-$BUILD_DIR/meson}
+TESTPMD=$DPDK_BUILD/app/dpdk-testpmd
+PROC_INFO=$DPDK_BUILD/app/dpdk-proc-info
+PDUMP=$DPDK_BUILD/app/dpdk-pdump
 # another dpdk-test (a mutant: fault-mutants.sh) if given
-DPDK_TEST=${VFIO_CDEV_DPDK_TEST:-$BUILD_DIR/meson/app/test/dpdk-test}
+DPDK_TEST=${VFIO_CDEV_DPDK_TEST:-$DPDK_BUILD/app/test/dpdk-test}
 
 MODE=${1:-cdev}
 MODE_ARG=--vfio-mode=$MODE
@@ -22,6 +27,9 @@ MODE_ARG=--vfio-mode=$MODE
 fail() { echo "FAIL: $*"; exit 1; }
 # a line the test report shows (testbed/run-tests.sh)
 note() { echo "note: $*"; }
+
+# what runs testpmd_forward's testpmd (another user: nonroot.sh)
+RUN_AS=()
 
 # testpmd_forward NAME SECONDS EAL-ARGS... [-- TESTPMD-ARGS...]: io
 # forwarding with --tx-first for SECONDS, log kept as
@@ -37,7 +45,7 @@ testpmd_forward() {
 	done
 	[ $# -eq 0 ] || { shift; extra=("$@"); }
 	log=$VFIO_CDEV_RUN/$name.log
-	timeout --preserve-status -s INT "$secs" "$TESTPMD" -l 0-1 -n 1 \
+	timeout --preserve-status -s INT "$secs" "${RUN_AS[@]}" "$TESTPMD" -l 0-1 -n 1 \
 		"${eal[@]}" -- --forward-mode=io --tx-first --nb-cores=1 \
 		--stats-period=2 "${extra[@]}" > "$log" 2>&1 ||
 		{ tail -20 "$log"; fail "$name: testpmd failed"; }
