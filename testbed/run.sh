@@ -93,13 +93,16 @@ rm -f "$run/no-boot"
 	pkill -KILL -f "logfile=$run/console.log"
 ) &
 watchdog=$!
+# no_timer_check: on a loaded host, TCG's IO-APIC timer can miss the
+# kernel's boot-time check ("timer doesn't work through Interrupt-remapped
+# IO-APIC"), which then panics.
 timeout --foreground "$timeout_s" qemu-system-x86_64 \
 	-accel tcg -M q35 -cpu max -m 2G -smp 2 \
 	-display none -vga none -monitor none -no-reboot \
 	-chardev stdio,id=con,signal=off,logfile="$run/console.log" \
 	-serial chardev:con \
 	-kernel "$kernel" \
-	-append "console=ttyS0 panic=-1 intel_iommu=on quiet root=hostroot rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=loose ro init=$REPO_DIR/testbed/init.sh VFIO_CDEV_RUN=$run VFIO_CDEV_REPO=$REPO_DIR VFIO_CDEV_BUILD=$BUILD_DIR$append" \
+	-append "console=ttyS0 panic=-1 no_timer_check intel_iommu=on quiet root=hostroot rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=loose ro init=$REPO_DIR/testbed/init.sh VFIO_CDEV_RUN=$run VFIO_CDEV_REPO=$REPO_DIR VFIO_CDEV_BUILD=$BUILD_DIR$append" \
 	-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap \
 	-device intel-iommu,intremap=on,aw-bits="$aw_bits",device-iotlb=on \
 	-device virtio-9p-pci,fsdev=root,mount_tag=hostroot,addr=0x5 \

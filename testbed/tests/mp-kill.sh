@@ -22,7 +22,7 @@ after=$(rx_packets "$TESTPMD_LOG" 0)
 note "port 0 received $((after - before)) packets in the 2 s after the kill"
 [ "$after" -gt "$before" ] || fail "the primary stopped forwarding"
 
-"$BUILD_DIR/meson/app/dpdk-proc-info" -- --stats \
+"$PROC_INFO" -- --stats \
 	> "$VFIO_CDEV_RUN/proc-info.log" 2>&1 ||
 	{ tail -20 "$VFIO_CDEV_RUN/proc-info.log"; fail "a new secondary failed"; }
 grep -q "NIC statistics for port 0" "$VFIO_CDEV_RUN/proc-info.log" ||

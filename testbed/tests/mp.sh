@@ -34,7 +34,7 @@ line=$(grep -E "^2 +[0-9a-fA-F:]+ +$VIRTIO +net_virtio +up" "$TESTPMD_LOG") ||
 	{ tail -10 "$TESTPMD_LOG"; fail "the device attached in the primary is not up in the secondary"; }
 note "secondary, after the primary attached $VIRTIO: $(echo $line)"
 
-"$BUILD_DIR/meson/app/dpdk-proc-info" -- --stats \
+"$PROC_INFO" -- --stats \
 	> "$VFIO_CDEV_RUN/proc-info.log" 2>&1 ||
 	{ tail -20 "$VFIO_CDEV_RUN/proc-info.log"; fail "dpdk-proc-info failed"; }
 rx=$(awk '/NIC statistics for port 1 /{ p = 1 } p && /RX-packets:/ { print $2; exit }' \
@@ -42,10 +42,10 @@ rx=$(awk '/NIC statistics for port 1 /{ p = 1 } p && /RX-packets:/ { print $2; e
 note "dpdk-proc-info --stats: port 1 RX-packets ${rx:-none}"
 [ "${rx:-0}" -gt 0 ] || { cat "$VFIO_CDEV_RUN/proc-info.log"; fail "no counters from dpdk-proc-info"; }
 
-"$BUILD_DIR/meson/app/dpdk-proc-info" "$MODE_ARG" -- --stats \
+"$PROC_INFO" "$MODE_ARG" -- --stats \
 	> "$VFIO_CDEV_RUN/proc-info-same.log" 2>&1 ||
 	{ tail -10 "$VFIO_CDEV_RUN/proc-info-same.log"; fail "a secondary asking for the primary's mode was refused"; }
-! "$BUILD_DIR/meson/app/dpdk-proc-info" --vfio-mode="$other" -- --stats \
+! "$PROC_INFO" --vfio-mode="$other" -- --stats \
 	> "$VFIO_CDEV_RUN/proc-info-other.log" 2>&1 ||
 	fail "a secondary asking for another mode than the primary's ran"
 line=$(grep -m1 "the primary process runs in $MODE mode" \
@@ -53,7 +53,7 @@ line=$(grep -m1 "the primary process runs in $MODE mode" \
 note "--vfio-mode=$other in a secondary: $line"
 
 # a device the primary does not use: refused in the secondary, clearly
-"$BUILD_DIR/meson/app/dpdk-proc-info" -a "$E1000E_A" -a "$E1000" -- --stats \
+"$PROC_INFO" -a "$E1000E_A" -a "$E1000" -- --stats \
 	> "$VFIO_CDEV_RUN/proc-info-unused.log" 2>&1
 if [ "$MODE" = cdev ]; then
 	line=$(grep -m1 "$E1000 .*the primary process has not set the device up" \

@@ -14,7 +14,7 @@ log=$VFIO_CDEV_RUN/pdump.log
 start=$(date +%s%N)
 # line-buffered, to see when it captures; SIGINT before its handler is
 # set would be lost (a background job starts with SIGINT ignored)
-stdbuf -oL "$BUILD_DIR/meson/app/dpdk-pdump" -l 1 -- \
+stdbuf -oL "$PDUMP" -l 1 -- \
 	--pdump "port=0,queue=*,rx-dev=$pcap" > "$log" 2>&1 &
 pdump=$!
 for i in $(seq 600); do
