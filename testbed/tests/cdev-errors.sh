@@ -22,11 +22,12 @@ chmod 0666 /dev/iommu /dev/vfio/devices/*
 chmod 0600 "/dev/vfio/devices/$locked"
 ulimit -l unlimited
 HOME=/tmp setpriv --reuid=65534 --regid=65534 --clear-groups -- \
-	"$TESTPMD" -l 0-1 -n 1 --no-huge -m 256 --vfio-mode=cdev \
+	stdbuf -oL "$TESTPMD" -l 0-1 -n 1 --no-huge -m 256 --vfio-mode=cdev \
 	--file-prefix=nobody -- --forward-mode=io --tx-first --nb-cores=1 \
 	--total-num-mbufs=16384 --stats-period=3 > "$VFIO_CDEV_RUN/eacces.log" 2>&1 &
 pid=$!
-sleep 12
+wait_line "$pid" "$VFIO_CDEV_RUN/eacces.log" 'Throughput (since last show)' testpmd
+sleep 3
 kill -INT "$pid"
 wait "$pid" || fail "eacces: testpmd failed"
 chmod 0600 /dev/vfio/devices/* && chmod 0660 /dev/iommu

@@ -127,6 +127,23 @@ testpmd_use() {
 	TESTPMD_FD=${TESTPMD_FDS[$1]}
 }
 
+# wait_line PID LOG TEXT WHAT: until LOG has a line with TEXT, which tells
+# that the background program PID is running (e.g. has set its SIGINT
+# handler: a background job starts with SIGINT ignored, and a loaded
+# guest can take seconds to start a program); fails if PID exits or after
+# 120 s.
+wait_line() {
+	local i
+	for i in $(seq 1200); do
+		grep -q -- "$3" "$2" && return 0
+		kill -0 "$1" 2> /dev/null ||
+			{ tail -20 "$2"; fail "$4 exited"; }
+		sleep 0.1
+	done
+	tail -20 "$2"
+	fail "$4: no \"$3\" within 120 s"
+}
+
 # testpmd_cmd [CMD...]: run a command and wait until it is done. Each
 # command is followed by one that prints a line of its own, which is what
 # is waited for: the prompt itself is written a byte at a time, and other

@@ -17,14 +17,7 @@ start=$(date +%s%N)
 stdbuf -oL "$PDUMP" -l 1 -- \
 	--pdump "port=0,queue=*,rx-dev=$pcap" > "$log" 2>&1 &
 pdump=$!
-for i in $(seq 600); do
-	grep -q 'capture for' "$log" && break
-	kill -0 "$pdump" 2> /dev/null ||
-		{ tail -20 "$log"; fail "dpdk-pdump exited"; }
-	sleep 0.1
-done
-grep -q 'capture for' "$log" ||
-	{ tail -20 "$log"; fail "dpdk-pdump did not capture within 60 s"; }
+wait_line "$pdump" "$log" 'capture for' dpdk-pdump
 note "dpdk-pdump capturing after $(( ($(date +%s%N) - start) / 1000000 )) ms"
 sleep 2
 kill -INT "$pdump"
