@@ -6,13 +6,17 @@
 # interrupts, IOAS) need real devices: their dpdk-test binaries are kept
 # in build/mutants/NAME/ for the guest test fault-mutants.sh, which must
 # fail fault-inject.sh on each. Restores and rebuilds the real code after.
-# Prints "mutant NAME: killed|SURVIVED" for the host mutants and exits
-# non-zero if one survived.
+# The sanitizer mutants (memory errors the plain build may run through)
+# must make the host suite of the sanitizer build (scripts/build.sh
+# --sanitize) report them.
+# Prints "mutant NAME: killed|SURVIVED" for the host and sanitizer
+# mutants and exits non-zero if one survived.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 SRC=$BUILD_DIR/dpdk
 MESON_DIR=$BUILD_DIR/meson
+ASAN_DIR=$BUILD_DIR/meson-asan
 
 # name | file | sed expression that breaks it
 MUTANTS='
@@ -49,22 +53,29 @@ failed-map-recorded|lib/eal/linux/eal_iommufd.c|s/eal_dma_table_remove(\&iommufd
 refused-unmap-succeeds|lib/eal/linux/eal_iommufd.c|s/if (unmap_area(first, rep) < 0) {/if (unmap_area(first, rep) < 0 \&\& 0) {/
 failed-bar-keeps-reservation|drivers/bus/vfio_cdev/vfio_cdev_device.c|/^fail_unmap:/{n;n;s/munmap(base, reg->size);/(void)0;/}'
 
+# Killed by a sanitizer report in the sanitizer build's host suite.
+SANITIZER_MUTANTS='
+table-grows-short|lib/eal/common/eal_dma_table.c|s/realloc(t->areas, cap \* sizeof(\*grown))/realloc(t->areas, (cap - 1) * sizeof(*grown))/'
+
 restore() {
 	local f
-	for f in $(printf '%s\n%s\n' "$MUTANTS" "$GUEST_MUTANTS" | cut -d'|' -f2 | sort -u); do
+	for f in $(printf '%s\n%s\n%s\n' "$MUTANTS" "$GUEST_MUTANTS" \
+			"$SANITIZER_MUTANTS" | cut -d'|' -f2 | sort -u); do
 		cp "$REPO_DIR/$f" "$SRC/$f"
 	done
 	ninja -C "$MESON_DIR" > /dev/null
+	[ ! -f "$ASAN_DIR/build.ninja" ] ||
+		ninja -C "$ASAN_DIR" app/test/dpdk-test > /dev/null
 }
 trap restore EXIT
 
-# mutate NAME FILE EXPR: FILE broken in the build tree, dpdk-test built;
-# fails if EXPR no longer changes FILE.
+# mutate NAME FILE EXPR [MESON-DIR]: FILE broken in the build tree,
+# dpdk-test built; fails if EXPR no longer changes FILE.
 mutate() {
 	cp "$REPO_DIR/$2" "$SRC/$2"
 	sed -i "$3" "$SRC/$2"
 	cmp -s "$REPO_DIR/$2" "$SRC/$2" && return 1
-	ninja -C "$MESON_DIR" app/test/dpdk-test > /dev/null ||
+	ninja -C "${4:-$MESON_DIR}" app/test/dpdk-test > /dev/null ||
 		die "mutant $1 does not build"
 }
 
@@ -85,6 +96,28 @@ while IFS='|' read -r name file expr; do
 	fi
 	cp "$REPO_DIR/$file" "$SRC/$file"
 done <<< "$MUTANTS"
+
+[ -f "$ASAN_DIR/build.ninja" ] ||
+	die "no sanitizer build in $ASAN_DIR: scripts/build.sh --sanitize"
+while IFS='|' read -r name file expr; do
+	[ -n "$name" ] || continue
+	if ! mutate "$name" "$file" "$expr" "$ASAN_DIR"; then
+		echo "mutant $name: SURVIVED (its expression no longer changes $file)"
+		survivors=$((survivors + 1))
+		continue
+	fi
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		meson test -C "$ASAN_DIR" --no-rebuild --suite vfio-cdev \
+		--logbase "mutant-$name" > /dev/null 2>&1 || true
+	if grep -q 'ERROR: AddressSanitizer\|runtime error:' \
+			"$ASAN_DIR/meson-logs/mutant-$name.txt"; then
+		echo "mutant $name: killed"
+	else
+		echo "mutant $name: SURVIVED (no sanitizer report)"
+		survivors=$((survivors + 1))
+	fi
+	cp "$REPO_DIR/$file" "$SRC/$file"
+done <<< "$SANITIZER_MUTANTS"
 
 rm -rf "$BUILD_DIR/mutants"
 while IFS='|' read -r name file expr; do

@@ -10,15 +10,18 @@ set -euo pipefail
 
 passed=0
 failed=0
+SANITIZED_GUEST_TESTS=(cdev-autotests fault-inject 'hotplug[cdev]' 'unplug[cdev]'
+	'mp[cdev]' 'telemetry[cdev]' vf-token cdev-errors)
 
-# run_suite NAME: a meson test suite of the DPDK build. Counts the test
-# cases of each autotest (its "Tests Passed/Failed" summary); an autotest
-# that fails without one counts as one failure.
+# run_suite NAME [MESON-DIR]: a meson test suite of a DPDK build (default
+# build/meson). Counts the test cases of each autotest (its "Tests
+# Passed/Failed" summary); an autotest that fails without one counts as
+# one failure.
 run_suite() {
-	local suite=$1 rc=0 counts
-	meson test -C "$BUILD_DIR/meson" --suite "$suite" --print-errorlogs \
+	local suite=$1 dir=${2:-$BUILD_DIR/meson} rc=0 counts
+	meson test -C "$dir" --suite "$suite" --print-errorlogs \
 		--logbase "testlog-$suite" || rc=$?
-	counts=$(/usr/bin/python3 - "$BUILD_DIR/meson/meson-logs/testlog-$suite.json" <<'PY'
+	counts=$(/usr/bin/python3 - "$dir/meson-logs/testlog-$suite.json" <<'PY'
 import json, re, sys
 ok = bad = 0
 for line in open(sys.argv[1]):
@@ -39,34 +42,47 @@ PY
 )
 	passed=$((passed + ${counts% *}))
 	failed=$((failed + ${counts#* }))
-	log "suite $suite: ${counts% *} passed, ${counts#* } failed (meson exit $rc)"
+	log "suite $suite (${dir##*/}): ${counts% *} passed, ${counts#* } failed (meson exit $rc)"
 	[ "$rc" -eq 0 ] || [ "${counts#* }" -gt 0 ] || failed=$((failed + 1))
 }
 
 run_stage build "$REPO_DIR/scripts/build.sh"
+run_stage build-sanitized "$REPO_DIR/scripts/build.sh" --sanitize
 run_stage kernel "$REPO_DIR/kernel/build.sh"
 run_stage host-tests run_suite vfio-cdev
+# the same under AddressSanitizer, LeakSanitizer and UBSan: a report
+# aborts the autotest
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ASAN_OPTIONS=detect_leaks=1 \
+	run_stage host-tests-sanitized run_suite vfio-cdev "$BUILD_DIR/meson-asan"
 
-# run_counted CHECKER PASS-RE FAIL-RE: run a checker that reports a line
-# per check, show the report, count its passes and failures (a checker
-# that fails without reporting a failure counts as one).
+# run_counted PASS-RE FAIL-RE CHECKER [ARG...]: run a checker that reports
+# a line per check, show the report, count its passes and failures (a
+# checker that fails without reporting a failure counts as one).
 run_counted() {
-	local out rc=0 bad
-	out=$("$1") || rc=$?
+	local pass=$1 fail=$2 out rc=0 bad
+	shift 2
+	out=$("$@") || rc=$?
 	echo "$out"
-	bad=$(grep -c "$3" <<< "$out" || true)
-	passed=$((passed + $(grep -c "$2" <<< "$out" || true)))
+	bad=$(grep -c "$fail" <<< "$out" || true)
+	passed=$((passed + $(grep -c "$pass" <<< "$out" || true)))
 	failed=$((failed + bad))
 	[ "$rc" -eq 0 ] || [ "$bad" -gt 0 ] || failed=$((failed + 1))
 }
 
 # each deliberately broken variant of our code must make the suite fail
-run_stage mutants run_counted "$REPO_DIR/scripts/mutants.sh" \
-	': killed$' ': SURVIVED'
+run_stage mutants run_counted ': killed$' ': SURVIVED' \
+	"$REPO_DIR/scripts/mutants.sh"
 # libFuzzer targets, about a minute each: any crash fails
-run_stage fuzz run_counted "$REPO_DIR/scripts/fuzz.sh" ': no crash' ': CRASH'
-run_stage guest-tests run_counted "$REPO_DIR/testbed/run-tests.sh" \
-	'^guest-test .*: pass' '^guest-test .*: FAIL'
+run_stage fuzz run_counted ': no crash' ': CRASH' "$REPO_DIR/scripts/fuzz.sh"
+run_stage guest-tests run_counted '^guest-test .*: pass' '^guest-test .*: FAIL' \
+	"$REPO_DIR/testbed/run-tests.sh"
+# the guest tests that reach every part of our code, with the sanitizer
+# build: device life cycle and its failures, interrupts, the IOAS and its
+# users, hotplug and the device request, secondary processes, telemetry,
+# VF tokens
+run_stage guest-tests-sanitized run_counted '^guest-test .*: pass' \
+	'^guest-test .*: FAIL' "$REPO_DIR/testbed/run-tests.sh" --sanitized \
+	"${SANITIZED_GUEST_TESTS[@]}"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -9,13 +9,23 @@
 # group-mode run is the reference for the cdev-mode one.
 # Prints "guest-test NAME: pass|FAIL (N s)" per test; exits non-zero if
 # any failed. Needs the DPDK build (scripts/build.sh).
+# --sanitized runs the tests named with the sanitizer build instead
+# (scripts/build.sh --sanitize; testbed/sanitized.sh), as "asan:NAME".
 #
-# usage: testbed/run-tests.sh [TEST-NAME[MODE]...]
+# usage: testbed/run-tests.sh [--sanitized] [TEST-NAME[MODE]...]
 set -uo pipefail
 . "$(dirname "$0")/../scripts/common.sh"
 cd "$REPO_DIR"
 
 failures=0
+wrapper=()
+prefix=
+if [ "${1:-}" = --sanitized ]; then
+	shift
+	[ $# -gt 0 ] || die "--sanitized needs the names of the tests"
+	wrapper=(testbed/sanitized.sh)
+	prefix=asan:
+fi
 
 # check NAME EXPECTED-STATUS RUN-ARGS...: the run of NAME[MODE] is kept
 # as NAME-MODE.
@@ -23,7 +33,7 @@ check() {
 	local name=$1 want=$2 start rc=0 run out
 	shift 2
 	start=$(date +%s)
-	run=${name//[\[\]]/-}
+	run=${name//[\[\]:]/-}
 	run=${run%-}
 	out=$BUILD_DIR/testbed/$run.out
 	testbed/run.sh --name "$run" "$@" > "$out" 2>&1 || rc=$?
@@ -82,13 +92,14 @@ for t in "${tests[@]}"; do
 		read -ra opts <<< "$(sed -n 's/^# testbed: //p' "testbed/tests/$name.sh")"
 		read -ra modes <<< "$(sed -n 's/^# modes: //p' "testbed/tests/$name.sh")"
 		if [ ${#modes[@]} -eq 0 ]; then
-			check "$name" 0 "${opts[@]}" -- "testbed/tests/$name.sh"
+			check "$prefix$name" 0 "${opts[@]}" -- "${wrapper[@]}" \
+				"testbed/tests/$name.sh"
 			continue
 		fi
 		for mode in "${modes[@]}"; do
 			[ -z "$want" ] || [ "$want" = "$mode" ] || continue
-			check "$name[$mode]" 0 "${opts[@]}" -- \
-				"testbed/tests/$name.sh" "$mode"
+			check "$prefix$name[$mode]" 0 "${opts[@]}" -- \
+				"${wrapper[@]}" "testbed/tests/$name.sh" "$mode"
 		done ;;
 	esac
 done

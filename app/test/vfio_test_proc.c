@@ -71,6 +71,11 @@ in_memseg_list(const struct rte_memseg_list *msl, void *arg)
 	return addr >= base && addr < base + msl->len;
 }
 
+/* Larger inaccessible areas are AddressSanitizer's own (its shadow gap
+ * and allocator space, which it carves as it allocates), not BARs.
+ */
+#define RESERVATION_MAX (UINT64_C(1) << 30)
+
 /* Bytes of address space reserved and inaccessible (anonymous PROT_NONE)
  * outside DPDK's memory: where BARs are mapped, and what is left of such
  * a reservation when a BAR goes but its reservation stays.
@@ -96,7 +101,8 @@ proc_reserved_bytes(void)
 		if (strcmp(perms, "---p") != 0 || inode != 0 ||
 				(path != 0 && line[path] != '\n' && line[path] != '\0'))
 			continue;
-		if (rte_memseg_list_walk(in_memseg_list, &start) == 0)
+		if (end - start < RESERVATION_MAX &&
+				rte_memseg_list_walk(in_memseg_list, &start) == 0)
 			bytes += end - start;
 	}
 	fclose(f);

@@ -1,0 +1,46 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Run a guest test with the sanitizer build of DPDK (scripts/build.sh
+# --sanitize: AddressSanitizer, LeakSanitizer, UndefinedBehaviorSanitizer).
+# Every process of the test writes its reports to a file of the run
+# directory rather than to its output, so a report fails the test even
+# from a process the test expects to fail; the reports are printed.
+#
+# usage (in the guest, through testbed/run-tests.sh --sanitized):
+#   testbed/sanitized.sh TEST-SCRIPT [ARG...]
+set -uo pipefail
+. "$(dirname "$0")/../scripts/common.sh"
+
+reports=$VFIO_CDEV_RUN/sanitizer
+rm -rf "$reports"
+mkdir -p "$reports"
+chmod 1777 "$reports"	# tests run programs as other users too
+export VFIO_CDEV_DPDK_BUILD=$BUILD_DIR/meson-asan
+[ -x "$VFIO_CDEV_DPDK_BUILD/app/dpdk-testpmd" ] ||
+	die "no sanitizer build in $VFIO_CDEV_DPDK_BUILD: scripts/build.sh --sanitize"
+# stdbuf preloads its library ahead of ASan's runtime: harmless, allowed.
+# No alternate signal stack: gcc 12's ASan reports its own write into a
+# cancelled thread's stack when it removes that stack at the thread's
+# exit (DPDK cancels its control threads at cleanup).
+export ASAN_OPTIONS=log_path=$reports/asan:detect_leaks=1:verify_asan_link_order=0:use_sigaltstack=0
+export UBSAN_OPTIONS=log_path=$reports/ubsan:print_stacktrace=1:halt_on_error=1
+
+rc=0
+"$@" || rc=$?
+# UBSan, run with ASan, writes to stderr whatever UBSAN_OPTIONS says: the
+# test's logs are searched too
+found=$({
+	find "$reports" -type f
+	grep -rlE 'runtime error:|ERROR: (AddressSanitizer|LeakSanitizer)' \
+		"$VFIO_CDEV_RUN" --exclude-dir=sanitizer --exclude=console.log
+} | sort)
+if [ -n "$found" ]; then
+	for f in $found; do
+		echo "sanitizer report in ${f#"$VFIO_CDEV_RUN"/}:"
+		grep -m1 -A30 -E 'runtime error:|ERROR: ' "$f" || head -30 "$f"
+	done
+	echo "FAIL: sanitizer reports in $(echo "$found" | wc -l) file(s)"
+	exit 1
+fi
+echo "note: no sanitizer report"
+exit "$rc"
