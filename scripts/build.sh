@@ -22,7 +22,7 @@ MESON_OPTIONS=(
 	-Dplatform=generic
 	-Dwerror=true
 	-Dtests=true
-	-Dexamples=
+	-Dexamples=vfio_extmem
 	-Denable_apps=dumpcap,pdump,proc-info,test-pmd,test
 	-Denable_drivers=bus/pci,bus/vdev,bus/vfio_cdev,mempool/ring,net/bonding,net/e1000,net/null,net/pcap,net/ring,net/virtio
 	-Ddisable_libs=bitratestats,cfgfile,flow_classify,gpudev,jobstats,kni,node,pipeline,port,power,table,vhost
@@ -38,7 +38,8 @@ case ${1:-} in
 	MESON_DIR=$BUILD_DIR/meson-asan
 	MESON_OPTIONS=("${MESON_OPTIONS[@]/-Dwerror=true/-Dwerror=false}"
 		-Dbuildtype=debug -Db_sanitize=address,undefined)
-	TARGETS=(app/test/dpdk-test app/dpdk-testpmd app/dpdk-proc-info) ;;
+	TARGETS=(app/test/dpdk-test app/dpdk-testpmd app/dpdk-proc-info
+		examples/dpdk-vfio_extmem) ;;
 *) die "usage: scripts/build.sh [--sanitize]" ;;
 esac
 
@@ -82,4 +83,12 @@ mkdir -p "$BUILD_DIR"
 run_stage stage-tree stage_tree
 run_stage configure configure
 run_stage ninja ninja -C "$MESON_DIR" "${TARGETS[@]}"
+# installed as a package would be, into a staging root: what the guest
+# test install.sh builds applications against with pkg-config
+# (PKG_CONFIG_SYSROOT_DIR=build/install)
+if [ ${#TARGETS[@]} -eq 0 ]; then
+	rm -rf "$BUILD_DIR/install"
+	run_stage install meson install -C "$MESON_DIR" --quiet --no-rebuild \
+		--destdir "$BUILD_DIR/install"
+fi
 log "built: $MESON_DIR/app/dpdk-testpmd $MESON_DIR/app/test/dpdk-test"

@@ -9,6 +9,9 @@ PACKAGES=(
 	# DPDK build
 	build-essential meson ninja-build pkg-config python3-pyelftools
 	libnuma-dev libpcap-dev dpkg-dev rsync
+	# applications linked with pkg-config --static libdpdk: libpcap's
+	# private dependencies go through dbus to libsystemd
+	libsystemd-dev
 	# test bed: guest kernel and QEMU
 	qemu-system-x86 "$LINUX_SOURCE_PKG" bc bison flex libelf-dev
 	libssl-dev cpio ccache kmod xz-utils

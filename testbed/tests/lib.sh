@@ -69,6 +69,27 @@ testpmd_forward() {
 		}' "$log" || { tail -30 "$log"; fail "$name: a port did not forward"; }
 }
 
+# extmem_forward PROGRAM EAL-ARGS...: examples/vfio_extmem (PROGRAM)
+# forwards for 10 s between the two e1000e ports, seeding the traffic
+# itself; checks that both ports forwarded and that it exited cleanly
+# (its memory unmapped and unregistered). Log: $VFIO_CDEV_RUN/vfio_extmem.log
+extmem_forward() {
+	local prog=$1 log=$VFIO_CDEV_RUN/vfio_extmem.log
+	shift
+	"$prog" -l 0 -n 1 "$@" -a "$E1000E_A" -a "$E1000E_B" -- \
+		--seconds 10 --tx-first > "$log" 2>&1 < /dev/null ||
+		{ tail -20 "$log"; fail "vfio_extmem failed"; }
+	grep '^external memory' "$log" | sed 's/^/note: vfio_extmem: /'
+	awk '/^port [0-9]+: RX/ {
+			print "note: vfio_extmem: " $0
+			n++
+			if ($4 == 0 || $6 == 0)
+				bad = 1
+		}
+		END { exit (n != 2 || bad) }' "$log" ||
+		{ tail -20 "$log"; fail "vfio_extmem did not forward on both ports"; }
+}
+
 # cdev_of BDF: the device's cdev name (vfioN), from sysfs.
 cdev_of() {
 	local d
