@@ -22,12 +22,6 @@ autotest() {
 		sed "s/^/note: $t: /"
 	grep -q 'Tests Skipped :      0' "$log" ||
 		{ tail -30 "$log"; fail "$t: skipped"; }
-	# dpdk-test's own exit path is not meant to follow the
-	# rte_eal_cleanup() the cleanup test makes: its verdict is its report
-	if [ "$t" = vfio_cdev_ioas_cleanup_autotest ]; then
-		rc=0
-		grep -q '^Test OK' "$log" || rc=1
-	fi
 	[ "$rc" -eq 0 ] || { tail -30 "$log"; fail "$t failed"; }
 	note "$t: $(grep -c 'succeeded' "$log") test cases passed"
 }
