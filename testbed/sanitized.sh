@@ -23,7 +23,13 @@ export VFIO_CDEV_DPDK_BUILD=$BUILD_DIR/meson-asan
 # cancelled thread's stack when it removes that stack at the thread's
 # exit (DPDK cancels its control threads at cleanup).
 export ASAN_OPTIONS=log_path=$reports/asan:detect_leaks=1:verify_asan_link_order=0:use_sigaltstack=0
-export UBSAN_OPTIONS=log_path=$reports/ubsan:print_stacktrace=1:halt_on_error=1
+# DPDK's default base address (4 GiB) lies in ASan's shadow gap: its
+# memory would go wherever mmap puts it, where a secondary process may
+# already have mapped something of its own. A primary started by
+# testpmd_start puts it where neither has anything.
+export VFIO_CDEV_EAL_EXTRA=--base-virtaddr=0x200000000000
+# the suppressions are stock DPDK's, each with why
+export UBSAN_OPTIONS=log_path=$reports/ubsan:print_stacktrace=1:halt_on_error=1:suppressions=$REPO_DIR/testbed/ubsan.supp
 
 rc=0
 "$@" || rc=$?

@@ -125,13 +125,15 @@ testpmd_interactive() {
 # secondaries): testpmd_use NAME picks the one testpmd_cmd talks to, the
 # last started at first. Each ends with testpmd_stop.
 declare -A TESTPMD_LOGS TESTPMD_PIDS TESTPMD_FDS
+# VFIO_CDEV_EAL_EXTRA: EAL options the sanitizer runs add (sanitized.sh)
 testpmd_start() {
 	local name=$1 fd
 	shift
 	rm -f "/tmp/testpmd-$name.cmd"
 	mkfifo "/tmp/testpmd-$name.cmd"
 	# line-buffered, so that the log can be read as testpmd goes
-	timeout -s INT "${TESTPMD_TIMEOUT:-300}" stdbuf -oL "$TESTPMD" -l 0-1 -n 1 "$@" \
+	timeout -s INT "${TESTPMD_TIMEOUT:-300}" stdbuf -oL "$TESTPMD" -l 0-1 -n 1 \
+		${VFIO_CDEV_EAL_EXTRA:-} "$@" \
 		< "/tmp/testpmd-$name.cmd" > "$VFIO_CDEV_RUN/$name.log" 2>&1 &
 	TESTPMD_PIDS[$name]=$!
 	exec {fd}> "/tmp/testpmd-$name.cmd"
