@@ -585,8 +585,11 @@ in_run(uint64_t iova, uint64_t len)
 }
 
 /* Map or unmap each page of [addr, addr + len) of one memseg list, as
- * group mode does. After a failure the rest of the event would fail
- * alike: stop there.
+ * group mode does. A page that fails to map leaves the rest of the event
+ * unmapped: they would fail alike, and 22.11 cannot refuse the
+ * allocation, so the failure is only logged. Freeing unmaps each page
+ * that is mapped, skips those that never were, and goes on past a page
+ * the kernel refuses: no freed page stays mapped because of another.
  */
 static void
 mem_event_callback(enum rte_mem_event type, const void *addr, size_t len,
@@ -595,8 +598,10 @@ mem_event_callback(enum rte_mem_event type, const void *addr, size_t len,
 	const struct rte_memseg_list *msl = rte_mem_virt2memseg_list(addr);
 	struct dma_report rep = { .what = REPORT_NONE };
 	const struct rte_memseg *ms;
-	size_t done;
-	int ret = 0, err = 0;
+	const void *bad_addr = NULL;
+	size_t done, bad_len = 0;
+	unsigned int first;
+	int err = 0;
 
 	if (msl == NULL)
 		return;
@@ -605,25 +610,36 @@ mem_event_callback(enum rte_mem_event type, const void *addr, size_t len,
 	for (done = 0; done < len; done += ms->len, ms++) {
 		if (!mapped_for_dma(msl, ms))
 			continue;
-		if (type == RTE_MEM_EVENT_ALLOC)
-			ret = map_area(ms->addr_64, ms->iova, ms->len,
-				EAL_DMA_PAGE, &rep);
-		else if (!in_run(ms->iova, ms->len))
-			ret = unmap_covered(ms->iova, ms->len, &rep);
-		if (ret < 0) {
-			err = rte_errno;
-			break;
+		if (type == RTE_MEM_EVENT_ALLOC) {
+			if (map_area(ms->addr_64, ms->iova, ms->len,
+					EAL_DMA_PAGE, &rep) < 0) {
+				err = rte_errno;
+				bad_addr = RTE_PTR_ADD(addr, done);
+				bad_len = len - done;
+				break;
+			}
+			continue;
+		}
+		if (in_run(ms->iova, ms->len) || eal_dma_table_find(
+				&iommufd.table, ms->iova, ms->len, &first) == 0)
+			continue;	/* never freed, or never mapped */
+		if (unmap_covered(ms->iova, ms->len, &rep) < 0) {
+			if (bad_addr == NULL) {
+				err = rte_errno;
+				bad_addr = RTE_PTR_ADD(addr, done);
+			}
+			bad_len += ms->len;
 		}
 	}
 	pthread_mutex_unlock(&iommufd.lock);
 	report(&rep);
-	if (ret < 0) {
+	if (bad_addr != NULL) {
 		RTE_LOG(ERR, EAL, "VFIO cdev mode: %zu bytes at %p are not %s for DMA: %s\n",
-			len - done, RTE_PTR_ADD(addr, done),
+			bad_len, bad_addr,
 			type == RTE_MEM_EVENT_ALLOC ? "mapped" : "unmapped",
 			rte_strerror(err));
 		if (err == ENOMEM)
-			log_memlock_need(len - done, true);
+			log_memlock_need(bad_len, true);
 	}
 }
 
