@@ -51,7 +51,8 @@ req-eventfd-leaks|drivers/bus/vfio_cdev/vfio_cdev_intr.c|/^fail:/{n;s/close(fd);
 partial-fill-kept|lib/eal/linux/eal_iommufd.c|s/unmap_dpdk_memory(\&rep);\t\/\* leave the IOAS as it was \*\//(void)0;/
 failed-map-recorded|lib/eal/linux/eal_iommufd.c|s/eal_dma_table_remove(\&iommufd.table, iova, len);/(void)0;/
 refused-unmap-succeeds|lib/eal/linux/eal_iommufd.c|s/if (unmap_area(first, rep) < 0) {/if (unmap_area(first, rep) < 0 \&\& 0) {/
-failed-bar-keeps-reservation|drivers/bus/vfio_cdev/vfio_cdev_device.c|/^fail_unmap:/{n;n;s/munmap(base, reg->size);/(void)0;/}'
+failed-bar-keeps-reservation|drivers/bus/vfio_cdev/vfio_cdev_device.c|/^fail_unmap:/{n;n;s/munmap(base, reg->size);/(void)0;/}
+free-unmaps-unmapped-pages|lib/eal/linux/eal_iommufd.c|s/ms->iova, ms->len, \&first) == 0)/ms->iova, ms->len, \&first) == 0xffffffffu)/'
 
 # Killed by a sanitizer report in the sanitizer build's host suite.
 SANITIZER_MUTANTS='

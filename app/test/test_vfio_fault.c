@@ -18,8 +18,9 @@
  * at the first attach). vfio_fault_autotest: while a worker forwards
  * between the two ports of VFIO_CDEV_TEST_PORTS="<BDF> <BDF>", the walk
  * over the probe, then over rte_dev_dma_map() and rte_dev_dma_unmap() of
- * external memory; the kernel's mappings are checked with raw IOAS calls
- * and forwarding must go on throughout.
+ * external memory, then over the memory event callback's mappings of
+ * DPDK memory rte_malloc() adds; the kernel's mappings are checked with
+ * raw IOAS calls and forwarding must go on throughout.
  */
 
 #include <errno.h>
@@ -421,6 +422,178 @@ test_dma_map_unmap(void)
 	return still_forwarding(fwd, "after the DMA walks");
 }
 
+/* Pages of DPDK memory an allocation brings: at most this many checked. */
+#define GROW_PAGES_MAX 64
+
+struct grown {
+	unsigned int nb;
+	void *va[GROW_PAGES_MAX];
+	uint64_t iova[GROW_PAGES_MAX];
+	size_t page_sz;
+};
+
+/* The pages under [p, p + len). */
+static void
+grown_pages(struct grown *g, const void *p, size_t len)
+{
+	const struct rte_memseg *ms;
+	const void *at;
+
+	g->nb = 0;
+	for (at = p; at < RTE_PTR_ADD(p, len) && g->nb < GROW_PAGES_MAX;
+			at = RTE_PTR_ADD(ms->addr, ms->len)) {
+		ms = rte_mem_virt2memseg(at, NULL);
+		if (ms == NULL || ms->len == 0)
+			break;
+		g->va[g->nb] = ms->addr;
+		g->iova[g->nb] = ms->iova;
+		g->page_sz = ms->len;
+		g->nb++;
+	}
+}
+
+/* After the free: every page DPDK gave back is unmapped in the kernel
+ * (an IOMMU_IOAS_MAP at its IOVA succeeds); those still in use are not
+ * checked.
+ */
+static int
+freed_pages_unmapped(const struct grown *g, unsigned int nth)
+{
+	const struct rte_memseg *ms;
+	unsigned int i, freed = 0;
+	void *scratch;
+	int ret;
+
+	scratch = mmap(NULL, EXT_PAGE, PROT_READ | PROT_WRITE,
+		MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	TEST_ASSERT(scratch != MAP_FAILED, "mmap");
+	for (i = 0; i < g->nb; i++) {
+		ms = rte_mem_virt2memseg(g->va[i], NULL);
+		if (ms != NULL && ms->addr == g->va[i])
+			continue;	/* still DPDK's */
+		freed++;
+		ret = vfio_test_raw_map(ioas_fd, ioas_id, (uintptr_t)scratch,
+			g->iova[i], EXT_PAGE);
+		if (ret == 0)
+			vfio_test_raw_unmap(ioas_fd, ioas_id, g->iova[i],
+				EXT_PAGE);
+		if (ret != 0)
+			break;
+	}
+	munmap(scratch, EXT_PAGE);
+	TEST_ASSERT(i == g->nb, "fault %u: freed page at IOVA 0x%" PRIx64 " is still mapped in the kernel (%s)",
+		nth, g->iova[i], strerror(-ret));
+	TEST_ASSERT(freed > 0, "fault %u: rte_free() gave no page back", nth);
+	return TEST_SUCCESS;
+}
+
+/* The heap's free space, taken up so that an allocation grows the heap
+ * by a few pages, not by what is free.
+ */
+#define FILL_MAX 64
+static void *fill[FILL_MAX];
+
+static void
+heap_fill(void)
+{
+	struct rte_malloc_socket_stats st;
+	unsigned int i;
+
+	for (i = 0; i < FILL_MAX; i++) {
+		if (rte_malloc_get_socket_stats(rte_socket_id(), &st) != 0 ||
+				st.greatest_free_size < (1 << 20))
+			break;
+		/* less than the largest free element: no growth */
+		fill[i] = rte_malloc(NULL, st.greatest_free_size - 4096, 0);
+		if (fill[i] == NULL)
+			break;
+	}
+}
+
+static void
+heap_unfill(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < FILL_MAX; i++) {
+		rte_free(fill[i]);
+		fill[i] = NULL;
+	}
+}
+
+/*
+ * Memory DPDK adds while devices are attached is mapped page by page by
+ * the memory event callback, whose IOMMU_IOAS_MAP is made to fail in
+ * turn. 22.11 cannot refuse the allocation: the failure is logged, the
+ * page and the rest of the event stay unmapped, the others mapped. Then
+ * rte_free() gives the pages back: the IOAS is as before the allocation,
+ * in the table and in the kernel, without a word about the pages that
+ * were never mapped.
+ */
+static int
+test_mem_event(void)
+{
+	struct proc_footprint before, mid, after;
+	const struct vfio_fault_call *fc;
+	uint64_t fwd = vfio_test_forwarded();
+	const size_t len = 8 << 20;	/* a few pages */
+	unsigned int nth, faults = 0;
+	char line[512];
+	struct grown g;
+	void *p;
+
+	TEST_ASSERT_SUCCESS(rte_vfio_cdev_ioas_get(&ioas_fd, &ioas_id),
+		"IOAS get");
+	for (nth = 1; nth < MAX_CALLS; nth++) {
+		heap_fill();
+		proc_footprint_measure(&before);
+		log_capture();
+		vfio_fault_arm(nth, FAULT_ERRNO, "ioctl");
+		p = rte_malloc(NULL, len, 0);
+		vfio_fault_disarm();
+		fc = vfio_fault_failed_call();
+		TEST_ASSERT_NOT_NULL(p, "fault %u: rte_malloc of %zu bytes", nth,
+			len);
+		proc_footprint_measure(&mid);
+		grown_pages(&g, p, len);
+		if (fc == NULL) {
+			log_release("", "", line, sizeof(line));
+			TEST_ASSERT(mid.ioas_maps >= before.ioas_maps + 2,
+				"no memory event mapped pages (%" PRIu64 " mappings, were %" PRIu64 ")",
+				mid.ioas_maps, before.ioas_maps);
+		} else {
+			TEST_ASSERT(strcmp(fc->what, "ioctl IOMMU_IOAS_MAP") == 0,
+				"fault %u hit %s", nth, fc->what);
+			TEST_ASSERT_NOT_NULL(log_release("are not mapped for DMA",
+				strerror(FAULT_ERRNO), line, sizeof(line)),
+				"fault %u: no line says what is not mapped", nth);
+			TEST_ASSERT_EQUAL(mid.ioas_maps, before.ioas_maps + nth - 1,
+				"fault %u: %" PRIu64 " mappings, were %" PRIu64,
+				nth, mid.ioas_maps, before.ioas_maps);
+			printf("fault %u (%s): %s\n", nth, fc->what, line);
+			faults++;
+		}
+		log_capture();
+		rte_free(p);
+		TEST_ASSERT(log_release("VFIO cdev mode", "", line,
+			sizeof(line)) == NULL, "fault %u: freeing logged: %s",
+			nth, line);
+		proc_footprint_measure(&after);
+		TEST_ASSERT_SUCCESS(same_footprint(&before, &after, nth,
+			"rte_free"), "the freed memory left the IOAS changed");
+		TEST_ASSERT_SUCCESS(freed_pages_unmapped(&g, nth),
+			"stale mapping");
+		heap_unfill();
+		if (fc == NULL)
+			break;
+	}
+	rte_vfio_cdev_ioas_put();
+	TEST_ASSERT(faults > 0, "no fault hit the memory event");
+	printf("memory event: %u IOMMU_IOAS_MAP failures walked, each logged, the rest of its event unmapped, all given back clean\n",
+		faults);
+	return still_forwarding(fwd, "after the memory event walk");
+}
+
 static struct unit_test_suite first_probe_suite = {
 	.suite_name = "faults in a first probe",
 	.setup = device_setup,
@@ -437,6 +610,7 @@ static struct unit_test_suite fault_suite = {
 			test_probe_while_forwarding),
 		TEST_CASE_ST(forward_setup, forward_teardown,
 			test_dma_map_unmap),
+		TEST_CASE_ST(forward_setup, forward_teardown, test_mem_event),
 		TEST_CASES_END()
 	}
 };
