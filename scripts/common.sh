@@ -29,4 +29,12 @@ run_stage() {
 	return $rc
 }
 
+# Options of the sanitizer runs (scripts/build.sh --sanitize). No
+# alternate signal stack: gcc 12's ASan reports its own write into a
+# cancelled thread's stack when it removes that stack at the thread's exit
+# (DPDK cancels its control threads at cleanup). UBSan stops at the first
+# report; its suppressions are stock DPDK's, each with why.
+SANITIZER_ASAN_OPTIONS=detect_leaks=1:use_sigaltstack=0
+SANITIZER_UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:suppressions=$REPO_DIR/testbed/ubsan.supp
+
 dpdk_pristine_dir() { echo "$CACHE_DIR/dpdk-$DPDK_DEB_VERSION/dpdk-$DPDK_UPSTREAM_VERSION"; }

@@ -3,9 +3,9 @@
 # Show that the tests can fail: build deliberately broken variants of our
 # code (one at a time, in the build tree only). The host mutants must make
 # the vfio-cdev suite fail here; the guest mutants (device life cycle,
-# interrupts, IOAS) need real devices: their dpdk-test binaries are kept
-# in build/mutants/NAME/ for the guest test fault-mutants.sh, which must
-# fail fault-inject.sh on each. Restores and rebuilds the real code after.
+# interrupts, IOAS) need real devices: their dpdk-test-vfio-cdev
+# binaries are kept in build/mutants/NAME/ for the guest test
+# fault-mutants.sh, which must fail fault-inject.sh on each. Restores and rebuilds the real code after.
 # The sanitizer mutants (memory errors the plain build may run through)
 # must make the host suite of the sanitizer build (scripts/build.sh
 # --sanitize) report them.
@@ -52,7 +52,9 @@ partial-fill-kept|lib/eal/linux/eal_iommufd.c|s/unmap_dpdk_memory(\&rep);\t\/\* 
 failed-map-recorded|lib/eal/linux/eal_iommufd.c|s/eal_dma_table_remove(\&iommufd.table, iova, len);/(void)0;/
 refused-unmap-succeeds|lib/eal/linux/eal_iommufd.c|s/if (unmap_area(first, rep) < 0) {/if (unmap_area(first, rep) < 0 \&\& 0) {/
 failed-bar-keeps-reservation|drivers/bus/vfio_cdev/vfio_cdev_device.c|/^fail_unmap:/{n;n;s/munmap(base, reg->size);/(void)0;/}
-free-unmaps-unmapped-pages|lib/eal/linux/eal_iommufd.c|s/ms->iova, ms->len, \&first) == 0)/ms->iova, ms->len, \&first) == 0xffffffffu)/'
+free-unmaps-unmapped-pages|lib/eal/linux/eal_iommufd.c|s/ms->iova, ms->len, \&first) == 0)/ms->iova, ms->len, \&first) == 0xffffffffu)/
+map-skips-setup|drivers/bus/vfio_cdev/vfio_cdev_backend.c|s/ret = vfio_cdev_device_setup(dev);/ret = 0;/
+unmap-skips-teardown|drivers/bus/vfio_cdev/vfio_cdev_backend.c|s/^\tvfio_cdev_device_teardown(dev);/\t(void)0;/'
 
 # Killed by a sanitizer report in the sanitizer build's host suite.
 SANITIZER_MUTANTS='
@@ -66,17 +68,18 @@ restore() {
 	done
 	ninja -C "$MESON_DIR" > /dev/null
 	[ ! -f "$ASAN_DIR/build.ninja" ] ||
-		ninja -C "$ASAN_DIR" app/test/dpdk-test > /dev/null
+		ninja -C "$ASAN_DIR" app/test/dpdk-test-vfio-cdev > /dev/null
 }
 trap restore EXIT
 
 # mutate NAME FILE EXPR [MESON-DIR]: FILE broken in the build tree,
-# dpdk-test built; fails if EXPR no longer changes FILE.
+# dpdk-test-vfio-cdev (our autotests) built; fails if EXPR no longer
+# changes FILE.
 mutate() {
 	cp "$REPO_DIR/$2" "$SRC/$2"
 	sed -i "$3" "$SRC/$2"
 	cmp -s "$REPO_DIR/$2" "$SRC/$2" && return 1
-	ninja -C "${4:-$MESON_DIR}" app/test/dpdk-test > /dev/null ||
+	ninja -C "${4:-$MESON_DIR}" app/test/dpdk-test-vfio-cdev > /dev/null ||
 		die "mutant $1 does not build"
 }
 
@@ -107,7 +110,7 @@ while IFS='|' read -r name file expr; do
 		survivors=$((survivors + 1))
 		continue
 	fi
-	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	UBSAN_OPTIONS=$SANITIZER_UBSAN_OPTIONS ASAN_OPTIONS=$SANITIZER_ASAN_OPTIONS \
 		meson test -C "$ASAN_DIR" --no-rebuild --suite vfio-cdev \
 		--logbase "mutant-$name" > /dev/null 2>&1 || true
 	if grep -q 'ERROR: AddressSanitizer\|runtime error:' \
@@ -126,7 +129,7 @@ while IFS='|' read -r name file expr; do
 	mutate "$name" "$file" "$expr" ||
 		die "guest mutant $name: its expression no longer changes $file"
 	mkdir -p "$BUILD_DIR/mutants/$name"
-	cp "$MESON_DIR/app/test/dpdk-test" "$BUILD_DIR/mutants/$name/"
+	cp "$MESON_DIR/app/test/dpdk-test-vfio-cdev" "$BUILD_DIR/mutants/$name/"
 	cp "$REPO_DIR/$file" "$SRC/$file"
 done <<< "$GUEST_MUTANTS"
 [ "$survivors" -eq 0 ]

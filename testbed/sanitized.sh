@@ -16,20 +16,18 @@ rm -rf "$reports"
 mkdir -p "$reports"
 chmod 1777 "$reports"	# tests run programs as other users too
 export VFIO_CDEV_DPDK_BUILD=$BUILD_DIR/meson-asan
-[ -x "$VFIO_CDEV_DPDK_BUILD/app/dpdk-testpmd" ] ||
+# it has our autotests alone
+export VFIO_CDEV_DPDK_TEST=$VFIO_CDEV_DPDK_BUILD/app/test/dpdk-test-vfio-cdev
+[ -x "$VFIO_CDEV_DPDK_TEST" ] ||
 	die "no sanitizer build in $VFIO_CDEV_DPDK_BUILD: scripts/build.sh --sanitize"
-# stdbuf preloads its library ahead of ASan's runtime: harmless, allowed.
-# No alternate signal stack: gcc 12's ASan reports its own write into a
-# cancelled thread's stack when it removes that stack at the thread's
-# exit (DPDK cancels its control threads at cleanup).
-export ASAN_OPTIONS=log_path=$reports/asan:detect_leaks=1:verify_asan_link_order=0:use_sigaltstack=0
+# stdbuf preloads its library ahead of ASan's runtime: harmless, allowed
+export ASAN_OPTIONS=$SANITIZER_ASAN_OPTIONS:log_path=$reports/asan:verify_asan_link_order=0
 # DPDK's default base address (4 GiB) lies in ASan's shadow gap: its
 # memory would go wherever mmap puts it, where a secondary process may
 # already have mapped something of its own. A primary started by
 # testpmd_start puts it where neither has anything.
 export VFIO_CDEV_EAL_EXTRA=--base-virtaddr=0x200000000000
-# the suppressions are stock DPDK's, each with why
-export UBSAN_OPTIONS=log_path=$reports/ubsan:print_stacktrace=1:halt_on_error=1:suppressions=$REPO_DIR/testbed/ubsan.supp
+export UBSAN_OPTIONS=$SANITIZER_UBSAN_OPTIONS:log_path=$reports/ubsan
 
 rc=0
 "$@" || rc=$?

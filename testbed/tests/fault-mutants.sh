@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
-# The fault injection test can fail: scripts/mutants.sh builds dpdk-test
-# with one deliberate break each in the device life cycle, the interrupts
-# and the IOAS code (a leaked fd, BAR mapping, BAR reservation or IOAS
-# mapping, a refused unmap taken for done), kept in build/mutants/NAME/;
+# The fault injection test can fail: scripts/mutants.sh builds our
+# autotests (dpdk-test-vfio-cdev) with one deliberate break each in the
+# device life cycle, the interrupts and the IOAS code (a leaked fd, BAR
+# mapping, BAR reservation or IOAS mapping, a refused unmap taken for
+# done, a freed page left mapped), kept in build/mutants/NAME/;
 # fault-inject.sh must fail with every one of them.
 . "$(dirname "$0")/lib.sh" cdev
 
@@ -15,7 +16,7 @@ for m in "$mutants"/*/; do
 	name=$(basename "$m")
 	run=$VFIO_CDEV_RUN/mutant-$name
 	mkdir -p "$run"
-	if VFIO_CDEV_RUN=$run VFIO_CDEV_DPDK_TEST=$m/dpdk-test \
+	if VFIO_CDEV_RUN=$run VFIO_CDEV_DPDK_TEST=$m/dpdk-test-vfio-cdev \
 			"$(dirname "$0")/fault-inject.sh" > "$run/out.log" 2>&1; then
 		note "mutant $name: SURVIVED"
 		survivors=$((survivors + 1))

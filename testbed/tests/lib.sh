@@ -18,7 +18,8 @@ DPDK_BUILD=${VFIO_CDEV_DPDK_BUILD:-$BUILD_DIR/meson}
 TESTPMD=$DPDK_BUILD/app/dpdk-testpmd
 PROC_INFO=$DPDK_BUILD/app/dpdk-proc-info
 PDUMP=$DPDK_BUILD/app/dpdk-pdump
-# another dpdk-test (a mutant: fault-mutants.sh) if given
+# another dpdk-test (a mutant: fault-mutants.sh; the sanitizer build's
+# dpdk-test-vfio-cdev) if given
 DPDK_TEST=${VFIO_CDEV_DPDK_TEST:-$DPDK_BUILD/app/test/dpdk-test}
 
 MODE=${1:-cdev}
