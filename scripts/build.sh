@@ -1,32 +1,19 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Build the reduced static DPDK with vfio-cdev overlaid:
-#   cached Debian DPDK tree + patches/dpdk + our directories -> build/dpdk
-#   meson/ninja in build/meson.
-# Only files whose content changed are rewritten in build/dpdk, so a
-# rebuild after editing one of our files is incremental.
+# Build the top-level meson.build (DPDK with vfio-cdev, every PCI NIC
+# driver, static) in build/meson, as `meson setup build && ninja -C build`
+# would, plus: warnings as errors, the guides and API documentation
+# (sphinx -W, doxygen warnings as errors), and an install into
+# build/install.
 #
 # usage: scripts/build.sh [--sanitize]
-#   --sanitize  the same build with AddressSanitizer and UndefinedBehavior-
-#               Sanitizer, in build/meson-asan (the tests' sanitizer runs)
+#   --sanitize  with AddressSanitizer and UndefinedBehaviorSanitizer, the
+#               test bed's NIC drivers only, in build/meson-asan (the
+#               tests' sanitizer runs)
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
-OVERLAY_DIRS=(app doc drivers examples lib)
-SRC=$BUILD_DIR/dpdk
-STAGE=$BUILD_DIR/.stage
-MESON_DIR=$BUILD_DIR/meson
-
-MESON_OPTIONS=(
-	-Ddefault_library=static
-	-Dplatform=generic
-	-Dwerror=true
-	-Dtests=true
-	-Dexamples=vfio_extmem
-	-Denable_apps=dumpcap,pdump,proc-info,test-pmd,test
-	-Denable_drivers=bus/pci,bus/vdev,bus/vfio_cdev,mempool/ring,net/bonding,net/e1000,net/null,net/pcap,net/ring,net/virtio
-	-Ddisable_libs=bitratestats,cfgfile,flow_classify,gpudev,jobstats,kni,node,pipeline,port,power,table,vhost
-)
+MESON_OPTIONS=(-Ddpdk:werror=true -Ddpdk:enable_docs=true)
 TARGETS=()
 case ${1:-} in
 '') ;;
@@ -36,32 +23,17 @@ case ${1:-} in
 	# optimised: gcc takes twice as long to optimise instrumented code.
 	# Only the programs the sanitizer tests run, and of the autotests
 	# only ours (dpdk-test-vfio-cdev): half the work of every autotest.
-	MESON_DIR=$BUILD_DIR/meson-asan
-	MESON_OPTIONS=("${MESON_OPTIONS[@]/-Dwerror=true/-Dwerror=false}"
+	MESON_DIR=$ASAN_DIR
+	MESON_OPTIONS=(-Ddpdk:werror=false -Dnic_drivers=testbed
 		-Dbuildtype=debug -Db_sanitize=address,undefined)
-	TARGETS=(app/test/dpdk-test-vfio-cdev app/dpdk-testpmd
-		app/dpdk-proc-info examples/dpdk-vfio_extmem) ;;
+	TARGETS=("$DPDK_SUBDIR/app/test/dpdk-test-vfio-cdev"
+		"$DPDK_SUBDIR/app/dpdk-testpmd" "$DPDK_SUBDIR/app/dpdk-proc-info"
+		"$DPDK_SUBDIR/examples/dpdk-vfio_extmem") ;;
 *) die "usage: scripts/build.sh [--sanitize]" ;;
 esac
 
-stage_tree() {
-	local p
-	rm -rf "$STAGE"
-	cp -a "$(dpdk_pristine_dir)" "$STAGE"
-	while read -r p; do
-		case "$p" in ''|'#'*) continue ;; esac
-		patch -d "$STAGE" -p1 --quiet --forward < "$REPO_DIR/patches/dpdk/$p" ||
-			die "patch $p does not apply to DPDK $DPDK_DEB_VERSION"
-	done < "$REPO_DIR/patches/dpdk/series"
-	for p in "${OVERLAY_DIRS[@]}"; do
-		[ -d "$REPO_DIR/$p" ] && cp -r "$REPO_DIR/$p/." "$STAGE/$p/"
-	done
-	# a real directory, not a symlink: DPDK's driver globs need it
-	mkdir -p "$SRC"
-	rsync -rlc --delete "$STAGE/" "$SRC/"
-	rm -rf "$STAGE"
-}
-
+# meson stages the DPDK tree itself (scripts/stage-dpdk.sh), at setup and
+# whenever one of its inputs changed
 configure() {
 	local wanted
 	wanted=$(printf '%s\n' "${MESON_OPTIONS[@]}")
@@ -70,7 +42,7 @@ configure() {
 		return 0
 	fi
 	rm -rf "$MESON_DIR"
-	meson setup "${MESON_OPTIONS[@]}" "$MESON_DIR" "$SRC" > "$MESON_DIR.setup.log" ||
+	meson setup "${MESON_OPTIONS[@]}" "$MESON_DIR" "$REPO_DIR" > "$MESON_DIR.setup.log" ||
 		die "meson setup failed, see $MESON_DIR.setup.log"
 	echo "$wanted" > "$MESON_DIR/.vfio-cdev-options"
 }
@@ -81,15 +53,13 @@ export CCACHE_DIR=${CCACHE_DIR:-$CACHE_DIR/ccache-dpdk}
 
 "$REPO_DIR/scripts/setup.sh"
 mkdir -p "$BUILD_DIR"
-run_stage stage-tree stage_tree
 run_stage configure configure
 run_stage ninja ninja -C "$MESON_DIR" "${TARGETS[@]}"
 # installed as a package would be, into a staging root: what the guest
 # test install.sh builds applications against with pkg-config
-# (PKG_CONFIG_SYSROOT_DIR=build/install)
 if [ ${#TARGETS[@]} -eq 0 ]; then
 	rm -rf "$BUILD_DIR/install"
 	run_stage install meson install -C "$MESON_DIR" --quiet --no-rebuild \
 		--destdir "$BUILD_DIR/install"
 fi
-log "built: $MESON_DIR/app/dpdk-testpmd $MESON_DIR/app/test/dpdk-test-vfio-cdev"
+log "built: $MESON_DIR/$DPDK_SUBDIR/app/dpdk-testpmd"

@@ -38,3 +38,11 @@ SANITIZER_ASAN_OPTIONS=detect_leaks=1:use_sigaltstack=0
 SANITIZER_UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:suppressions=$REPO_DIR/testbed/ubsan.supp
 
 dpdk_pristine_dir() { echo "$CACHE_DIR/dpdk-$DPDK_DEB_VERSION/dpdk-$DPDK_UPSTREAM_VERSION"; }
+
+# The DPDK tree the top-level meson.build stages (scripts/stage-dpdk.sh),
+# the scripts' meson builds of it (scripts/build.sh: the plain one and the
+# sanitizer one), and DPDK's build inside one of them.
+STAGED_DPDK=$REPO_DIR/subprojects/dpdk
+MESON_DIR=$BUILD_DIR/meson
+ASAN_DIR=$BUILD_DIR/meson-asan
+DPDK_SUBDIR=subprojects/dpdk

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
 # Show that the tests can fail: build deliberately broken variants of our
-# code (one at a time, in the build tree only). The host mutants must make
+# code (one at a time, in the staged DPDK tree only). The host mutants must make
 # the vfio-cdev suite fail here; the guest mutants (device life cycle,
 # interrupts, IOAS) need real devices: their dpdk-test-vfio-cdev
 # binaries are kept in build/mutants/NAME/ for the guest test
@@ -14,9 +14,8 @@
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
-SRC=$BUILD_DIR/dpdk
-MESON_DIR=$BUILD_DIR/meson
-ASAN_DIR=$BUILD_DIR/meson-asan
+SRC=$STAGED_DPDK
+TEST_TARGET=$DPDK_SUBDIR/app/test/dpdk-test-vfio-cdev
 
 # name | file | sed expression that breaks it
 MUTANTS='
@@ -68,18 +67,18 @@ restore() {
 	done
 	ninja -C "$MESON_DIR" > /dev/null
 	[ ! -f "$ASAN_DIR/build.ninja" ] ||
-		ninja -C "$ASAN_DIR" app/test/dpdk-test-vfio-cdev > /dev/null
+		ninja -C "$ASAN_DIR" "$TEST_TARGET" > /dev/null
 }
 trap restore EXIT
 
-# mutate NAME FILE EXPR [MESON-DIR]: FILE broken in the build tree,
+# mutate NAME FILE EXPR [MESON-DIR]: FILE broken in the staged tree,
 # dpdk-test-vfio-cdev (our autotests) built; fails if EXPR no longer
 # changes FILE.
 mutate() {
 	cp "$REPO_DIR/$2" "$SRC/$2"
 	sed -i "$3" "$SRC/$2"
 	cmp -s "$REPO_DIR/$2" "$SRC/$2" && return 1
-	ninja -C "${4:-$MESON_DIR}" app/test/dpdk-test-vfio-cdev > /dev/null ||
+	ninja -C "${4:-$MESON_DIR}" "$TEST_TARGET" > /dev/null ||
 		die "mutant $1 does not build"
 }
 
@@ -129,7 +128,7 @@ while IFS='|' read -r name file expr; do
 	mutate "$name" "$file" "$expr" ||
 		die "guest mutant $name: its expression no longer changes $file"
 	mkdir -p "$BUILD_DIR/mutants/$name"
-	cp "$MESON_DIR/app/test/dpdk-test-vfio-cdev" "$BUILD_DIR/mutants/$name/"
+	cp "$MESON_DIR/$TEST_TARGET" "$BUILD_DIR/mutants/$name/"
 	cp "$REPO_DIR/$file" "$SRC/$file"
 done <<< "$GUEST_MUTANTS"
 [ "$survivors" -eq 0 ]

@@ -6,9 +6,11 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 PACKAGES=(
-	# DPDK build
+	# DPDK build (with every PCI NIC driver: bnx2x needs zlib)
 	build-essential meson ninja-build pkg-config python3-pyelftools
-	libnuma-dev libpcap-dev dpkg-dev rsync
+	libnuma-dev libpcap-dev zlib1g-dev dpkg-dev rsync
+	# its guides and API documentation
+	python3-sphinx python3-sphinx-rtd-theme doxygen
 	# applications linked with pkg-config --static libdpdk: libpcap's
 	# private dependencies go through dbus to libsystemd
 	libsystemd-dev

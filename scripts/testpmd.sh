@@ -21,6 +21,6 @@ done
 "$REPO_DIR/scripts/build.sh" >&2
 cd "$REPO_DIR"
 exec testbed/run.sh -- timeout --preserve-status -s INT "$secs" \
-	"$BUILD_DIR/meson/app/dpdk-testpmd" -l 0-1 -n 1 "$mode" \
+	"$MESON_DIR/$DPDK_SUBDIR/app/dpdk-testpmd" -l 0-1 -n 1 "$mode" \
 	-a 0000:00:02.0 -a 0000:00:03.0 -- \
 	--forward-mode=io --tx-first --nb-cores=1 --stats-period=5

@@ -15,7 +15,7 @@ reports=$VFIO_CDEV_RUN/sanitizer
 rm -rf "$reports"
 mkdir -p "$reports"
 chmod 1777 "$reports"	# tests run programs as other users too
-export VFIO_CDEV_DPDK_BUILD=$BUILD_DIR/meson-asan
+export VFIO_CDEV_DPDK_BUILD=$ASAN_DIR/$DPDK_SUBDIR
 # it has our autotests alone
 export VFIO_CDEV_DPDK_TEST=$VFIO_CDEV_DPDK_BUILD/app/test/dpdk-test-vfio-cdev
 [ -x "$VFIO_CDEV_DPDK_TEST" ] ||

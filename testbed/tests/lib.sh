@@ -14,7 +14,7 @@ E1000=0000:00:08.0	# 82540EM: INTx only, no MSI nor MSI-X
 . "$(dirname "${BASH_SOURCE[0]}")/../../scripts/common.sh"
 # the DPDK build whose programs the test runs (another one: the sanitizer
 # build, see testbed/sanitized.sh)
-DPDK_BUILD=${VFIO_CDEV_DPDK_BUILD:-$BUILD_DIR/meson}
+DPDK_BUILD=${VFIO_CDEV_DPDK_BUILD:-$MESON_DIR/$DPDK_SUBDIR}
 TESTPMD=$DPDK_BUILD/app/dpdk-testpmd
 PROC_INFO=$DPDK_BUILD/app/dpdk-proc-info
 PDUMP=$DPDK_BUILD/app/dpdk-pdump

@@ -21,7 +21,7 @@ footprint() {
 		"$(awk '/^VmRSS/ { print $2 }' /proc/$pid/status)"
 	[ "$MODE" = cdev ] || { echo; return; }
 	echo /vfio_cdev/ioas |
-		/usr/bin/python3 "$BUILD_DIR/dpdk/usertools/dpdk-telemetry.py" |
+		/usr/bin/python3 "$STAGED_DPDK/usertools/dpdk-telemetry.py" |
 		/usr/bin/python3 -c 'import json, sys
 i = json.load(sys.stdin)["/vfio_cdev/ioas"]
 print(" ioas_mappings %d ioas_bytes %d" % (i["mappings"], i["bytes"]))'

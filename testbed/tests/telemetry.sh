@@ -12,7 +12,7 @@
 # snapshot NAME: the three replies, one JSON line each, in NAME.json
 snapshot() {
 	printf '%s\n' /vfio/mode /vfio_cdev/devices /vfio_cdev/ioas |
-		/usr/bin/python3 "$BUILD_DIR/dpdk/usertools/dpdk-telemetry.py" \
+		/usr/bin/python3 "$STAGED_DPDK/usertools/dpdk-telemetry.py" \
 		> "$VFIO_CDEV_RUN/$1.json" ||
 		fail "dpdk-telemetry.py failed"
 	[ "$(wc -l < "$VFIO_CDEV_RUN/$1.json")" -eq 3 ] ||
