@@ -45,6 +45,16 @@ if [ -f "$out/bzImage" ]; then
 	echo "$out/bzImage"
 	exit 0
 fi
+# Every variant is built in one source tree: one build at a time (guest
+# tests run side by side may ask for two variants at once); the one that
+# waited may find its kernel built meanwhile.
+mkdir -p "$BUILD_DIR/kernel" "$CACHE_DIR/kernel"
+exec 9> "$BUILD_DIR/kernel/.lock"
+flock 9
+if [ -f "$out/bzImage" ]; then
+	echo "$out/bzImage"
+	exit 0
+fi
 
 # Debian's tarball, extracted once per package version.
 pristine=$CACHE_DIR/linux-source-$version

@@ -14,11 +14,11 @@ SANITIZED_GUEST_TESTS=(cdev-autotests fault-inject 'unplug[cdev]' 'mp[cdev]'
 	'telemetry[cdev]' vf-token cdev-errors)
 
 # run_suite NAME [MESON-DIR]: a meson test suite of a DPDK build (default
-# build/meson). Counts the test cases of each autotest (its "Tests
+# $MESON_DIR). Counts the test cases of each autotest (its "Tests
 # Passed/Failed" summary); an autotest that fails without one counts as
 # one failure.
 run_suite() {
-	local suite=$1 dir=${2:-$BUILD_DIR/meson} rc=0 counts
+	local suite=$1 dir=${2:-$MESON_DIR} rc=0 counts
 	meson test -C "$dir" --suite "$suite" --print-errorlogs --no-rebuild \
 		--logbase "testlog-$suite" || rc=$?
 	counts=$(/usr/bin/python3 - "$dir/meson-logs/testlog-$suite.json" <<'PY'
@@ -53,7 +53,7 @@ run_stage host-tests run_suite vfio-cdev
 # the same under AddressSanitizer, LeakSanitizer and UBSan: a report
 # aborts the autotest
 UBSAN_OPTIONS=$SANITIZER_UBSAN_OPTIONS ASAN_OPTIONS=$SANITIZER_ASAN_OPTIONS \
-	run_stage host-tests-sanitized run_suite vfio-cdev "$BUILD_DIR/meson-asan"
+	run_stage host-tests-sanitized run_suite vfio-cdev "$ASAN_DIR"
 
 # run_counted PASS-RE FAIL-RE CHECKER [ARG...]: run a checker that reports
 # a line per check, show the report, count its passes and failures (a
@@ -74,14 +74,15 @@ run_stage mutants run_counted ': killed$' ': SURVIVED' \
 	"$REPO_DIR/scripts/mutants.sh"
 # libFuzzer targets, about a minute each: any crash fails
 run_stage fuzz run_counted ': no crash' ': CRASH' "$REPO_DIR/scripts/fuzz.sh"
+# two guests side by side (the benchmark alone)
 run_stage guest-tests run_counted '^guest-test .*: pass' '^guest-test .*: FAIL' \
-	"$REPO_DIR/testbed/run-tests.sh"
+	"$REPO_DIR/testbed/run-tests.sh" --jobs 2
 # the guest tests that reach every part of our code, with the sanitizer
 # build: device life cycle and every failure in it (fault-inject walks
 # the probe and removal), interrupts, the IOAS and its users, the device
 # request, secondary processes, telemetry, VF tokens, user errors
 run_stage guest-tests-sanitized run_counted '^guest-test .*: pass' \
-	'^guest-test .*: FAIL' "$REPO_DIR/testbed/run-tests.sh" --sanitized \
+	'^guest-test .*: FAIL' "$REPO_DIR/testbed/run-tests.sh" --jobs 2 --sanitized \
 	"${SANITIZED_GUEST_TESTS[@]}"
 
 echo "$passed passed, $failed failed"

@@ -11,31 +11,47 @@
 # any failed. Needs the DPDK build (scripts/build.sh).
 # --sanitized runs the tests named with the sanitizer build instead
 # (scripts/build.sh --sanitize; testbed/sanitized.sh), as "asan:NAME".
+# --jobs N boots up to N guests side by side (default 1): a guest keeps
+# about one core busy, and its tests wait on timers much of the time. A
+# test with a "# alone:" line (the benchmark) runs after the others, with
+# no other guest beside it.
 #
-# usage: testbed/run-tests.sh [--sanitized] [TEST-NAME[MODE]...]
+# usage: testbed/run-tests.sh [--sanitized] [--jobs N] [TEST-NAME[MODE]...]
 set -uo pipefail
 . "$(dirname "$0")/../scripts/common.sh"
 cd "$REPO_DIR"
 
-failures=0
 wrapper=()
 prefix=
-if [ "${1:-}" = --sanitized ]; then
-	shift
-	[ $# -gt 0 ] || die "--sanitized needs the names of the tests"
-	wrapper=(testbed/sanitized.sh)
-	prefix=asan:
-fi
+jobs=1
+while [ $# -gt 0 ]; do
+	case $1 in
+	--sanitized)
+		wrapper=(testbed/sanitized.sh)
+		prefix=asan:
+		shift ;;
+	--jobs)
+		[[ ${2:-} =~ ^[1-9][0-9]*$ ]] || die "--jobs needs a number"
+		jobs=$2
+		shift 2 ;;
+	*) break ;;
+	esac
+done
+[ ${#wrapper[@]} -eq 0 ] || [ $# -gt 0 ] ||
+	die "--sanitized needs the names of the tests"
 
 # check NAME EXPECTED-STATUS RUN-ARGS...: the run of NAME[MODE] is kept
-# as NAME-MODE.
+# as NAME-MODE. Its report is printed in one piece when it ends (lanes
+# may end together); a failure is counted in $failed_list.
 check() {
-	local name=$1 want=$2 start rc=0 run out
+	local name=$1 want=$2 start rc=0 run out report
 	shift 2
 	start=$(date +%s)
 	run=${name//[\[\]:]/-}
 	run=${run%-}
 	out=$BUILD_DIR/testbed/$run.out
+	report=$BUILD_DIR/testbed/$run.report
+	exec 3>&1 > "$report"
 	testbed/run.sh --name "$run" "$@" > "$out" 2>&1 || rc=$?
 	# QEMU 7.2 has crashed (SIGSEGV) under a guest test, and a guest has
 	# hung before its init, each once: such a run says nothing of the
@@ -51,12 +67,33 @@ check() {
 	else
 		echo "guest-test $name: FAIL, status $rc, expected $want ($(( $(date +%s) - start )) s)"
 		tail -40 "$out" | sed 's/^/    /'
-		failures=$((failures + 1))
+		echo "$name" >> "$failed_list"
 	fi
 	sed -n 's/^note: /    /p' "$out"
+	exec 1>&3 3>&-
+	flock "$failed_list" cat "$report"
+}
+
+# launch COMMAND ARG...: COMMAND (check or a wrapper of it) in the
+# background once fewer than $jobs guests run
+launch() {
+	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
+		wait -n
+	done
+	"$@" &
+}
+
+# QEMU killed as a crash would: told apart
+qemu_crash_check() {
+	( sleep 15; pkill -SEGV -f "runs/$1/console.log" ) &
+	check "$1" 126 -- sleep 120
+	wait
 }
 
 mkdir -p "$BUILD_DIR/testbed"
+failed_list=$BUILD_DIR/testbed/failed-tests.$$
+: > "$failed_list"
+alone=()
 tests=("$@")
 if [ ${#tests[@]} -eq 0 ]; then
 	for t in testbed/tests/*.sh; do
@@ -67,40 +104,52 @@ if [ ${#tests[@]} -eq 0 ]; then
 fi
 
 FAULT_LINE='DMAR: [DMA Read NO_PASID] Request device [00:02.0] fault addr 0x7f0000000000 [fault reason 0x06] PTE Read access is not set'
+# a test file's "# KEY: VALUE" line
+header() { sed -n "s/^# $2: //p" "testbed/tests/$1.sh"; }
+
 for t in "${tests[@]}"; do
 	case $t in
 	runner-status)
-		check "$t" 7 -- sh -c 'exit 7' ;;
+		launch check "$t" 7 -- sh -c 'exit 7' ;;
 	runner-fault-fails)
-		check "$t" 1 -- sh -c "echo '$FAULT_LINE' > /dev/kmsg" ;;
+		launch check "$t" 1 -- sh -c "echo '$FAULT_LINE' > /dev/kmsg" ;;
 	runner-fault-expected)
-		check "$t" 0 --expect-iommu-fault -- \
+		launch check "$t" 0 --expect-iommu-fault -- \
 			sh -c "echo '$FAULT_LINE' > /dev/kmsg" ;;
 	runner-fault-missing)
-		check "$t" 1 --expect-iommu-fault -- true ;;
-	runner-qemu-crash)	# QEMU killed as a crash would: told apart
-		( sleep 15; pkill -SEGV -f "runs/$t/console.log" ) &
-		check "$t" 126 -- sleep 120
-		wait ;;
+		launch check "$t" 1 --expect-iommu-fault -- true ;;
+	runner-qemu-crash)
+		launch qemu_crash_check "$t" ;;
 	*)
 		name=${t%%\[*}
 		want=${t#"$name"}
 		want=${want#[}
 		want=${want%]}
 		[ -x "testbed/tests/$name.sh" ] || die "no guest test $name"
+		if [ -n "$(header "$name" alone)" ] && [ "$jobs" -gt 1 ]; then
+			alone+=("$t")
+			continue
+		fi
 		# a test may ask for runner options on a "# testbed:" line
-		read -ra opts <<< "$(sed -n 's/^# testbed: //p' "testbed/tests/$name.sh")"
-		read -ra modes <<< "$(sed -n 's/^# modes: //p' "testbed/tests/$name.sh")"
+		read -ra opts <<< "$(header "$name" testbed)"
+		read -ra modes <<< "$(header "$name" modes)"
 		if [ ${#modes[@]} -eq 0 ]; then
-			check "$prefix$name" 0 "${opts[@]}" -- "${wrapper[@]}" \
-				"testbed/tests/$name.sh"
+			launch check "$prefix$name" 0 "${opts[@]}" -- \
+				"${wrapper[@]}" "testbed/tests/$name.sh"
 			continue
 		fi
 		for mode in "${modes[@]}"; do
 			[ -z "$want" ] || [ "$want" = "$mode" ] || continue
-			check "$prefix$name[$mode]" 0 "${opts[@]}" -- \
+			launch check "$prefix$name[$mode]" 0 "${opts[@]}" -- \
 				"${wrapper[@]}" "testbed/tests/$name.sh" "$mode"
 		done ;;
 	esac
 done
+wait
+if [ ${#alone[@]} -gt 0 ]; then
+	"$0" ${wrapper[@]:+--sanitized} "${alone[@]}" ||
+		echo "${alone[*]}" >> "$failed_list"
+fi
+failures=$(wc -l < "$failed_list")
+rm -f "$failed_list"
 [ "$failures" -eq 0 ]

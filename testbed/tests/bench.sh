@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
 # testbed: --hugepages 640
+# alone: its figures are timings; a guest beside it would add noise
 # Benchmark, figures only: cdev mode against stock group mode's own code
 # path, on the same devices in one guest boot, the modes taking turns
 # ($PAIRS pairs, the order swapped every other pair); medians and
