@@ -13,8 +13,8 @@
 # (scripts/build.sh --sanitize; testbed/sanitized.sh), as "asan:NAME".
 # --jobs N boots up to N guests side by side (default 1): a guest keeps
 # about one core busy, and its tests wait on timers much of the time. A
-# test with a "# alone:" line (the benchmark) runs after the others, with
-# no other guest beside it.
+# test with a "# alone:" line (the benchmark, the e1000 tests) runs after
+# the others, with no other guest beside it.
 #
 # usage: testbed/run-tests.sh [--sanitized] [--jobs N] [TEST-NAME[MODE]...]
 set -uo pipefail
