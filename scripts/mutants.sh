@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
 # Show that the tests can fail: build deliberately broken variants of our
-# code (one at a time, in the staged DPDK tree only). The host mutants must make
-# the vfio-cdev suite fail here; the guest mutants (device life cycle,
+# code (one at a time, in the staged DPDK tree only). The host mutants
+# must make the vfio-cdev suite fail here; the guest mutants (device life cycle,
 # interrupts, IOAS) need real devices: their dpdk-test-vfio-cdev
 # binaries are kept in build/mutants/NAME/ for the guest test
 # fault-mutants.sh, which must fail fault-inject.sh on each. Restores and rebuilds the real code after.

@@ -74,7 +74,8 @@ run_stage mutants run_counted ': killed$' ': SURVIVED' \
 	"$REPO_DIR/scripts/mutants.sh"
 # libFuzzer targets, about a minute each: any crash fails
 run_stage fuzz run_counted ': no crash' ': CRASH' "$REPO_DIR/scripts/fuzz.sh"
-# two guests side by side (the benchmark alone)
+# two guests side by side; the tests marked "# alone:" (the benchmark, the
+# e1000 forwarding tests) after them, alone
 run_stage guest-tests run_counted '^guest-test .*: pass' '^guest-test .*: FAIL' \
 	"$REPO_DIR/testbed/run-tests.sh" --jobs 2
 # the guest tests that reach every part of our code, with the sanitizer
