@@ -31,6 +31,7 @@ inputs() {
 stage() {
 	local dest=$1 p
 	[ -f "$(dpdk_pristine_dir)/VERSION" ] || "$REPO_DIR/scripts/setup.sh" >&2
+	# not local: the EXIT trap removes it
 	tmp=$(mktemp -d "${dest%/*}/.stage.XXXXXX")
 	trap 'rm -rf "$tmp"' EXIT
 	cp -a "$(dpdk_pristine_dir)/." "$tmp/"
