@@ -6,24 +6,20 @@
 # without, then forwards on it; link state change interrupts reach it.
 . "$(dirname "$0")/lib.sh"
 
-{
-	for how in "pci:$E1000E_A" "$E1000E_A"; do
-		echo "port stop 0"
-		echo "port close 0"
-		echo "device detach $E1000E_A"
-		echo "show port summary all"
-		sleep 1
-		echo "port attach $how"
-		sleep 2
-	done
-	echo "show port summary all"
-	echo "port start all"
-	sleep 3
-	echo "start tx_first"
-	sleep 6
-	echo "stop"
-	sleep 1
-} | testpmd_interactive attach "$MODE_ARG" -a "$E1000E_A" -a "$E1000E_B"
+testpmd_start attach "$MODE_ARG" -a "$E1000E_A" -a "$E1000E_B" -- -i --nb-cores=1
+for how in "pci:$E1000E_A" "$E1000E_A"; do
+	testpmd_cmd "port stop 0"
+	testpmd_cmd "port close 0"
+	testpmd_cmd "device detach $E1000E_A"
+	testpmd_cmd "show port summary all"
+	testpmd_cmd "port attach $how"
+done
+testpmd_cmd "show port summary all"
+testpmd_cmd "port start all"
+start_tx_first
+sleep 6
+testpmd_cmd "stop"
+testpmd_stop
 
 log=$VFIO_CDEV_RUN/attach.log
 [ "$(grep -c "^Device $E1000E_A is detached" "$log")" -eq 2 ] ||

@@ -39,7 +39,7 @@ dpdk_bench() {
 forward_rate() {
 	testpmd_start "bench-f-$1-$2" --vfio-mode="$1" \
 		-a "$E1000E_A" -a "$E1000E_B" -- -i --nb-cores=1 --forward-mode=io
-	testpmd_cmd "start tx_first"
+	start_tx_first
 	sleep 1
 	testpmd_cmd "show port stats all"
 	sleep 2

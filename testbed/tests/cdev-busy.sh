@@ -9,7 +9,7 @@ sleep 60 3<> "/dev/vfio/$group" &
 holder=$!
 sleep 0.5
 
-testpmd_forward busy 8 --vfio-mode=cdev \
+testpmd_forward busy 4 --vfio-mode=cdev \
 	-a "$E1000E_A" -a "$E1000E_B" -a "$VIRTIO"
 kill "$holder"
 

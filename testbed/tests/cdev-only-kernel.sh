@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 [ ! -e /dev/vfio/vfio ] || fail "this kernel has the legacy container"
-testpmd_forward cdev-only 8 --vfio-mode=cdev -a "$E1000E_A" -a "$E1000E_B"
+testpmd_forward cdev-only 4 --vfio-mode=cdev -a "$E1000E_A" -a "$E1000E_B"
 echo | "$TESTPMD" -l 0-1 -n 1 --vfio-mode=group -a "$E1000E_A" -- -i \
 	> "$VFIO_CDEV_RUN/group.log" 2>&1
 line=$(grep -m1 'Cannot open VFIO container' "$VFIO_CDEV_RUN/group.log") ||

@@ -7,7 +7,7 @@
 
 testpmd_start primary "$MODE_ARG" -a "$E1000E_A" -a "$E1000E_B" \
 	-- -i --nb-cores=1 --forward-mode=io
-testpmd_cmd "start tx_first"
+start_tx_first
 # a secondary holding the devices until it is killed
 testpmd_start victim --proc-type=secondary -a "$E1000E_A" -a "$E1000E_B" \
 	-- -i --nb-cores=1

@@ -16,5 +16,5 @@ log=$VFIO_CDEV_RUN/va.log
 line=$(grep -m1 "IOVA exceeding limits of current DMA mask" "$log") ||
 	{ tail -20 "$log"; fail "no clear message about the DMA mask"; }
 note "IOVA as VA: $line"
-testpmd_forward pa 8 "$MODE_ARG" --base-virtaddr=0x8000000000 \
+testpmd_forward pa 4 "$MODE_ARG" --base-virtaddr=0x8000000000 \
 	--iova-mode=pa -a "$E1000E_A" -a "$E1000E_B"

@@ -63,8 +63,8 @@ chmod 0660 /dev/iommu
 # What the guide says: forwarding as the user, in auto mode too. 1 GiB
 # of memlock: more than the memory testpmd pins.
 run_as $((1 << 20))
-testpmd_forward nonroot-cdev 10 --vfio-mode=cdev "${eal[@]}"
-testpmd_forward nonroot-auto 10 "${eal[@]}"
+testpmd_forward nonroot-cdev 6 --vfio-mode=cdev "${eal[@]}"
+testpmd_forward nonroot-auto 6 "${eal[@]}"
 auto=$(grep -m1 'VFIO mode: ' "$VFIO_CDEV_RUN/nonroot-auto.log") ||
 	{ grep -i vfio "$VFIO_CDEV_RUN/nonroot-auto.log" | head; fail "auto mode said nothing"; }
 note "auto mode as the user: $auto"

@@ -8,7 +8,7 @@
 
 testpmd_start primary "$MODE_ARG" -a "$E1000E_A" -a "$E1000E_B" \
 	-- -i --nb-cores=1 --forward-mode=io
-testpmd_cmd "start tx_first"
+start_tx_first
 pcap=/tmp/rx.pcap
 log=$VFIO_CDEV_RUN/pdump.log
 start=$(date +%s%N)

@@ -51,7 +51,7 @@ block=10
 rx_prev=0
 forward() {
 	local rx_now
-	testpmd_cmd "start tx_first"
+	start_tx_first
 	sleep 1
 	testpmd_cmd "stop"
 	rx_now=$(rx 0)

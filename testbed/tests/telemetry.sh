@@ -61,7 +61,7 @@ PY
 
 testpmd_start primary "$MODE_ARG" -a "$E1000E_A" -a "$E1000E_B" \
 	-- -i --nb-cores=1 --forward-mode=io
-testpmd_cmd "start tx_first"
+start_tx_first
 sleep 2
 testpmd_cmd "stop"
 snapshot forwarding

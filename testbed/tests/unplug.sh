@@ -11,7 +11,7 @@
 testpmd_start unplug "$MODE_ARG" -a "$E1000E_A" -a "$E1000E_B" -a "$VIRTIO" \
 	-- -i --hot-plug --nb-cores=1 --forward-mode=io --port-topology=loop
 log=$TESTPMD_LOG
-testpmd_cmd "start tx_first"
+start_tx_first
 sleep 2
 testpmd_cmd "show port stats 0"
 rx_before=$(rx_packets "$log" 0)
@@ -34,7 +34,7 @@ echo "$E1000E_B" > /sys/bus/pci/drivers_probe
 testpmd_cmd "stop"
 testpmd_cmd "port attach $E1000E_B"
 testpmd_cmd "port start 1"
-testpmd_cmd "start tx_first"
+start_tx_first
 sleep 3
 testpmd_cmd "show port stats 1"
 testpmd_cmd "stop"

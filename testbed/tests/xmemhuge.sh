@@ -7,5 +7,5 @@
 # the test on any IOMMU fault.
 . "$(dirname "$0")/lib.sh"
 
-testpmd_forward xmemhuge 10 "$MODE_ARG" -a "$E1000E_A" -a "$E1000E_B" \
+testpmd_forward xmemhuge 6 "$MODE_ARG" -a "$E1000E_A" -a "$E1000E_B" \
 	-- --mp-alloc=xmemhuge --total-num-mbufs=16384
