@@ -74,17 +74,15 @@ run_stage mutants run_counted ': killed$' ': SURVIVED' \
 	"$REPO_DIR/scripts/mutants.sh"
 # libFuzzer targets, about a minute each: any crash fails
 run_stage fuzz run_counted ': no crash' ': CRASH' "$REPO_DIR/scripts/fuzz.sh"
-# two guests side by side; the tests marked "# alone:" (the benchmark, the
-# e1000 forwarding tests) after them, alone
+# the guest tests, two guests side by side, and among them the ones that
+# reach every part of our code again with the sanitizer build (asan:):
+# device life cycle and every failure in it (fault-inject walks the probe
+# and removal), interrupts, the IOAS and its users, the device request,
+# secondary processes, telemetry, VF tokens, user errors. The benchmark
+# (marked "# alone:") runs after them, alone.
 run_stage guest-tests run_counted '^guest-test .*: pass' '^guest-test .*: FAIL' \
-	"$REPO_DIR/testbed/run-tests.sh" --jobs 2
-# the guest tests that reach every part of our code, with the sanitizer
-# build: device life cycle and every failure in it (fault-inject walks
-# the probe and removal), interrupts, the IOAS and its users, the device
-# request, secondary processes, telemetry, VF tokens, user errors
-run_stage guest-tests-sanitized run_counted '^guest-test .*: pass' \
-	'^guest-test .*: FAIL' "$REPO_DIR/testbed/run-tests.sh" --jobs 2 --sanitized \
-	"${SANITIZED_GUEST_TESTS[@]}"
+	"$REPO_DIR/testbed/run-tests.sh" --jobs 2 --all \
+	"${SANITIZED_GUEST_TESTS[@]/#/asan:}"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

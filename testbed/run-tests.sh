@@ -9,26 +9,30 @@
 # group-mode run is the reference for the cdev-mode one.
 # Prints "guest-test NAME: pass|FAIL (N s)" per test; exits non-zero if
 # any failed. Needs the DPDK build (scripts/build.sh).
-# --sanitized runs the tests named with the sanitizer build instead
-# (scripts/build.sh --sanitize; testbed/sanitized.sh), as "asan:NAME".
+# A test named asan:NAME[MODE] runs with the sanitizer build instead
+# (scripts/build.sh --sanitize; testbed/sanitized.sh); --sanitized does
+# so for every test named. --all adds every test (what no name means).
 # --jobs N boots up to N guests side by side (default 1): a guest keeps
 # about one core busy, and its tests wait on timers much of the time. A
-# test with a "# alone:" line (the benchmark, the e1000 tests) runs after
+# test with a "# alone:" line (the benchmark) runs after
 # the others, with no other guest beside it.
 #
-# usage: testbed/run-tests.sh [--sanitized] [--jobs N] [TEST-NAME[MODE]...]
+# usage: testbed/run-tests.sh [--sanitized] [--jobs N] [--all]
+#                              [[asan:]TEST-NAME[MODE]...]
 set -uo pipefail
 . "$(dirname "$0")/../scripts/common.sh"
 cd "$REPO_DIR"
 
-wrapper=()
-prefix=
+sanitized=0
+all=0
 jobs=1
 while [ $# -gt 0 ]; do
 	case $1 in
 	--sanitized)
-		wrapper=(testbed/sanitized.sh)
-		prefix=asan:
+		sanitized=1
+		shift ;;
+	--all)
+		all=1
 		shift ;;
 	--jobs)
 		[[ ${2:-} =~ ^[1-9][0-9]*$ ]] || die "--jobs needs a number"
@@ -37,7 +41,7 @@ while [ $# -gt 0 ]; do
 	*) break ;;
 	esac
 done
-[ ${#wrapper[@]} -eq 0 ] || [ $# -gt 0 ] ||
+[ "$sanitized" -eq 0 ] || [ $# -gt 0 ] ||
 	die "--sanitized needs the names of the tests"
 
 # check NAME EXPECTED-STATUS RUN-ARGS...: the run of NAME[MODE] is kept
@@ -94,20 +98,28 @@ mkdir -p "$BUILD_DIR/testbed"
 failed_list=$BUILD_DIR/testbed/failed-tests.$$
 : > "$failed_list"
 alone=()
-tests=("$@")
-if [ ${#tests[@]} -eq 0 ]; then
+tests=()
+if [ $# -eq 0 ] || [ "$all" -eq 1 ]; then
 	for t in testbed/tests/*.sh; do
 		[ "${t##*/}" = lib.sh ] || tests+=("$(basename "$t" .sh)")
 	done
 	tests+=(runner-status runner-fault-fails runner-fault-expected runner-fault-missing
 		runner-qemu-crash)
 fi
+tests+=("$@")
 
 FAULT_LINE='DMAR: [DMA Read NO_PASID] Request device [00:02.0] fault addr 0x7f0000000000 [fault reason 0x06] PTE Read access is not set'
 # a test file's "# KEY: VALUE" line
 header() { sed -n "s/^# $2: //p" "testbed/tests/$1.sh"; }
 
 for t in "${tests[@]}"; do
+	wrapper=()
+	prefix=
+	if [ "$sanitized" -eq 1 ] || [[ $t == asan:* ]]; then
+		wrapper=(testbed/sanitized.sh)
+		prefix=asan:
+		t=${t#asan:}
+	fi
 	case $t in
 	runner-status)
 		launch check "$t" 7 -- sh -c 'exit 7' ;;
@@ -127,7 +139,7 @@ for t in "${tests[@]}"; do
 		want=${want%]}
 		[ -x "testbed/tests/$name.sh" ] || die "no guest test $name"
 		if [ -n "$(header "$name" alone)" ] && [ "$jobs" -gt 1 ]; then
-			alone+=("$t")
+			alone+=("$prefix$t")
 			continue
 		fi
 		# a test may ask for runner options on a "# testbed:" line
@@ -147,7 +159,7 @@ for t in "${tests[@]}"; do
 done
 wait
 if [ ${#alone[@]} -gt 0 ]; then
-	"$0" ${wrapper[@]:+--sanitized} "${alone[@]}" ||
+	"$0" "${alone[@]}" ||
 		echo "${alone[*]}" >> "$failed_list"
 fi
 failures=$(wc -l < "$failed_list")
