@@ -16,9 +16,7 @@ for how in "pci:$E1000E_A" "$E1000E_A"; do
 done
 testpmd_cmd "show port summary all"
 testpmd_cmd "port start all"
-start_tx_first
-sleep 6
-testpmd_cmd "stop"
+forward_for 6
 testpmd_stop
 
 log=$VFIO_CDEV_RUN/attach.log

@@ -22,9 +22,7 @@ note "--vfio-intr=msix: $(grep -m1 -i 'msi-x\|msix' "$VFIO_CDEV_RUN/msix.log")"
 
 testpmd_start legacy "$MODE_ARG" --vfio-intr=legacy -a "$E1000" -a "$E1000E_B" \
 	-- -i --nb-cores=1
-start_tx_first
-sleep 6
-testpmd_cmd "stop"
+forward_for 6
 testpmd_stop
 log=$VFIO_CDEV_RUN/legacy.log
 grep -q "Port 0: link state change event" "$log" ||

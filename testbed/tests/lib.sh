@@ -222,6 +222,15 @@ start_tx_first() {
 	fail "testpmd $TESTPMD_NAME: links not up within 30 s"
 }
 
+# forward_for SECONDS: io forwarding in the running testpmd for SECONDS
+# from its start (start_tx_first), then "stop", which prints the forward
+# statistics.
+forward_for() {
+	start_tx_first
+	sleep "$1"
+	testpmd_cmd "stop"
+}
+
 testpmd_stop() {
 	echo quit >&"$TESTPMD_FD"
 	exec {TESTPMD_FD}>&-

@@ -20,9 +20,7 @@ line=$(grep -m1 "VFIO mode: " "$TESTPMD_LOG")
 note "secondary: $line"
 [[ $line == *"VFIO mode: $MODE (the primary process's)"* ]] ||
 	fail "the secondary did not take the primary's mode"
-start_tx_first
-sleep 2
-testpmd_cmd "stop"
+forward_for 2
 forwarded "$TESTPMD_LOG" "secondary" || fail "the secondary did not forward"
 
 testpmd_use primary

@@ -51,9 +51,7 @@ block=10
 rx_prev=0
 forward() {
 	local rx_now
-	start_tx_first
-	sleep 1
-	testpmd_cmd "stop"
+	forward_for 1
 	rx_now=$(rx 0)
 	[ "$rx_now" -gt "$rx_prev" ] || fail "port 0 stopped receiving after round $1"
 	rx_prev=$rx_now

@@ -61,9 +61,7 @@ PY
 
 testpmd_start primary "$MODE_ARG" -a "$E1000E_A" -a "$E1000E_B" \
 	-- -i --nb-cores=1 --forward-mode=io
-start_tx_first
-sleep 2
-testpmd_cmd "stop"
+forward_for 2
 snapshot forwarding
 check forwarding "$E1000E_A" "$E1000E_B"
 
