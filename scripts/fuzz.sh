@@ -17,7 +17,7 @@ DPDK_INCLUDE=$(dpdk_pristine_dir)/lib/eal/include
 # target NAME: the sources each target takes, ours only
 declare -A SOURCES=(
 	[dma_table]="$REPO_DIR/lib/eal/common/eal_dma_table.c"
-	[sysfs_parse]="$REPO_DIR/drivers/bus/vfio_cdev/vfio_cdev_parse.c"
+	[sysfs_parse]="$REPO_DIR/lib/eal/linux/eal_vfio_cdev_parse.c"
 )
 
 # fuzz NAME: run the built target; its verdict in $OUT/fuzz_NAME.verdict
@@ -42,7 +42,7 @@ for name in $names; do
 		-fno-sanitize-recover=all -Wall -Wextra -Werror \
 		-DALLOW_INTERNAL_API -I "$DPDK_INCLUDE" \
 		-I "$REPO_DIR/lib/eal/common" \
-		-I "$REPO_DIR/drivers/bus/vfio_cdev" \
+		-I "$REPO_DIR/lib/eal/linux" \
 		"$FUZZ_DIR/fuzz_$name.c" ${SOURCES[$name]} -o "$OUT/fuzz_$name" ||
 		die "fuzz target $name does not build"
 done

@@ -38,6 +38,7 @@
 #include <rte_vfio_cdev.h>
 
 #include "test.h"
+#include "eal_iommufd.h"
 #include "vfio_test_ioas.h"
 #include "vfio_test_ports.h"
 
@@ -104,14 +105,14 @@ test_malloc_follows(void)
 		"needs a worker lcore (-l 0-1)");
 	rte_delay_ms(500);
 
-	rte_vfio_cdev_dma_stats(&maps0, &len0);
+	eal_iommufd_stats(&maps0, &len0);
 	before = vfio_test_forwarded();
 	p = rte_malloc("vfio_cdev_test", size, 0);
 	TEST_ASSERT_NOT_NULL(p, "rte_malloc of 64 MiB");
 	memset(p, 0x5a, size);
-	rte_vfio_cdev_dma_stats(&maps1, &len1);
+	eal_iommufd_stats(&maps1, &len1);
 	rte_free(p);
-	rte_vfio_cdev_dma_stats(&maps2, &len2);
+	eal_iommufd_stats(&maps2, &len2);
 	rte_delay_ms(500);
 	vfio_test_forward_stop();
 
@@ -177,8 +178,8 @@ test_dma_fault(void)
 	pages.n = 0;
 	rte_mempool_mem_iter(vfio_test_pool(), collect_pages, &pages);
 	TEST_ASSERT(pages.n > 0, "no page behind the pool");
-	TEST_ASSERT_EQUAL(rte_vfio_cdev_dma_unmap(pages.iova[0], pages.len[0]),
-		-1, "EAL let DPDK's own memory be unmapped");
+	TEST_ASSERT_EQUAL(eal_iommufd_dma_unmap(pages.iova[0], pages.iova[0],
+		pages.len[0]), -1, "EAL let DPDK's own memory be unmapped");
 	TEST_ASSERT_EQUAL(rte_errno, EPERM, "refused for another reason");
 	TEST_ASSERT_SUCCESS(rte_vfio_cdev_ioas_get(&fd, &ioas), "IOAS get");
 	for (i = 0; i < pages.n; i++)
@@ -193,6 +194,7 @@ test_dma_fault(void)
 		TEST_ASSERT_SUCCESS(vfio_test_raw_map(fd, ioas, pages.iova[i],
 			pages.iova[i], pages.len[i]), "map page %u back", i);
 	rte_vfio_cdev_ioas_put();
+	close(fd);
 	TEST_ASSERT_EQUAL(got, 0, "frames arrived with their buffers unmapped");
 
 	/* the NICs may have given up on the failed DMA: restart them */
@@ -239,8 +241,8 @@ test_rxq_intr(void)
  * The PCI helpers drivers call themselves, on a cdev e1000e: config space
  * and its I/O port BAR (IOADDR/IODATA reach the registers indirectly: the
  * STATUS register read that way equals the one read through the mapped
- * BAR0). Both go through the device fd the backend put in the interrupt
- * handle, as in group mode.
+ * BAR0). Both go through the device fd pci_vfio.c put in the interrupt
+ * handle, in both modes.
  */
 #define E1000_IO_BAR 2
 #define E1000_STATUS 0x8
@@ -274,42 +276,47 @@ test_pci_helpers(void)
 }
 
 /*
- * An external user gets the iommufd and IOAS (with a reference per get),
- * maps and unmaps its own memory in it, and puts its references; a put too
- * many does nothing.
+ * An external user gets the iommufd (its own duplicate) and IOAS, with a
+ * reference per get, maps and unmaps its own memory in it, and puts its
+ * references; a put too many does nothing; closing its fd leaves EAL's.
  */
 static int
 test_ioas_user(void)
 {
 	const size_t len = 2 << 20;
-	uint32_t ioas, ioas2, ioas_id;
+	uint32_t ioas, ioas2;
 	int fd, fd2;
 	void *mem;
 
 	TEST_ASSERT_SUCCESS(rte_vfio_cdev_ioas_get(&fd, &ioas), "get");
 	TEST_ASSERT_SUCCESS(rte_vfio_cdev_ioas_get(&fd2, &ioas2), "get again");
-	ioas_id = rte_vfio_cdev_ioas_id();
-	TEST_ASSERT(fd == fd2 && ioas == ioas2 && ioas == ioas_id,
-		"two gets, two answers");
-	TEST_ASSERT(fcntl(fd, F_GETFD) >= 0, "not an open fd");
+	TEST_ASSERT(ioas == ioas2 && ioas == eal_iommufd_ioas_id(),
+		"two gets, two IOAS");
+	TEST_ASSERT(fd != fd2 && fd != eal_iommufd_fd() &&
+		fd2 != eal_iommufd_fd(), "EAL's own fd handed out");
+	TEST_ASSERT(fcntl(fd, F_GETFD) & FD_CLOEXEC, "not close-on-exec");
 
 	mem = mmap(NULL, len, PROT_READ | PROT_WRITE,
 		MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	TEST_ASSERT(mem != MAP_FAILED, "mmap");
 	TEST_ASSERT_SUCCESS(vfio_test_raw_map(fd, ioas, (uintptr_t)mem, (uintptr_t)mem,
 		len), "the user maps its memory");
-	TEST_ASSERT_EQUAL(vfio_test_raw_map(fd, ioas, (uintptr_t)mem, (uintptr_t)mem,
+	TEST_ASSERT_EQUAL(vfio_test_raw_map(fd2, ioas, (uintptr_t)mem, (uintptr_t)mem,
 		len), -EEXIST, "the kernel does not see the mapping");
 	TEST_ASSERT_SUCCESS(vfio_test_raw_unmap(fd, ioas, (uintptr_t)mem, len),
 		"the user unmaps its memory");
 	munmap(mem, len);
 
+	close(fd);
+	close(fd2);
 	rte_vfio_cdev_ioas_put();
 	rte_vfio_cdev_ioas_put();
 	rte_vfio_cdev_ioas_put();	/* one too many: nothing happens */
-	TEST_ASSERT(fcntl(fd, F_GETFD) >= 0, "EAL's iommufd was closed");
+	TEST_ASSERT(fcntl(eal_iommufd_fd(), F_GETFD) >= 0,
+		"EAL's iommufd was closed");
 	TEST_ASSERT_SUCCESS(rte_vfio_cdev_ioas_get(&fd, &ioas), "get after");
 	rte_vfio_cdev_ioas_put();
+	close(fd);
 	return TEST_SUCCESS;
 }
 
@@ -339,11 +346,11 @@ test_extmem(void)
 	TEST_ASSERT_SUCCESS(rte_extmem_register(mem, len, NULL, 0, page),
 		"extmem register");
 	TEST_ASSERT_SUCCESS(rte_vfio_cdev_ioas_get(&fd, &ioas), "IOAS get");
-	rte_vfio_cdev_dma_stats(&maps0, &len0);
+	eal_iommufd_stats(&maps0, &len0);
 
 	TEST_ASSERT_SUCCESS(rte_dev_dma_map(info.device, mem, va, len),
 		"rte_dev_dma_map");
-	rte_vfio_cdev_dma_stats(&maps, &mapped);
+	eal_iommufd_stats(&maps, &mapped);
 	TEST_ASSERT(maps == maps0 + 1 && mapped == len0 + len, "not recorded");
 	TEST_ASSERT_EQUAL(vfio_test_raw_map(fd, ioas, va, va, page), -EEXIST,
 		"the kernel has no mapping there");
@@ -366,10 +373,11 @@ test_extmem(void)
 	TEST_ASSERT_SUCCESS(rte_vfio_container_dma_unmap(
 		RTE_VFIO_DEFAULT_CONTAINER_FD, va, va, len),
 		"rte_vfio_container_dma_unmap");
-	rte_vfio_cdev_dma_stats(&maps, &mapped);
+	eal_iommufd_stats(&maps, &mapped);
 	TEST_ASSERT(maps == maps0 && mapped == len0, "not back as it was");
 
 	rte_vfio_cdev_ioas_put();
+	close(fd);
 	TEST_ASSERT_SUCCESS(rte_extmem_unregister(mem, len), "unregister");
 	munmap(mem, len);
 	return TEST_SUCCESS;
@@ -399,11 +407,11 @@ test_external_heap(void)
 	for (i = 0; i < RTE_DIM(iovas); i++)
 		iovas[i] = (uintptr_t)mem + i * page;	/* IOVA as VA */
 	TEST_ASSERT_SUCCESS(rte_vfio_cdev_ioas_get(&fd, &ioas), "IOAS get");
-	rte_vfio_cdev_dma_stats(&maps0, &len0);
+	eal_iommufd_stats(&maps0, &len0);
 
 	TEST_ASSERT_SUCCESS(rte_extmem_register(mem, len, NULL, 0, page),
 		"extmem register");
-	rte_vfio_cdev_dma_stats(&maps, &mapped);
+	eal_iommufd_stats(&maps, &mapped);
 	TEST_ASSERT(maps == maps0 && mapped == len0,
 		"memory without a heap was mapped");
 	TEST_ASSERT_SUCCESS(rte_extmem_unregister(mem, len), "unregister");
@@ -412,7 +420,7 @@ test_external_heap(void)
 		"heap create");
 	TEST_ASSERT_SUCCESS(rte_malloc_heap_memory_add("vfio_cdev_xheap", mem,
 		len, iovas, RTE_DIM(iovas), page), "heap memory add");
-	rte_vfio_cdev_dma_stats(&maps, &mapped);
+	eal_iommufd_stats(&maps, &mapped);
 	printf("IOAS: %" PRIu64 " bytes in %" PRIu64 " mappings; with the external heap: %" PRIu64 " in %" PRIu64 "\n",
 		len0, maps0, mapped, maps);
 	TEST_ASSERT_EQUAL(mapped, len0 + len, "the external heap is not mapped");
@@ -421,7 +429,7 @@ test_external_heap(void)
 
 	TEST_ASSERT_SUCCESS(rte_malloc_heap_memory_remove("vfio_cdev_xheap",
 		mem, len), "heap memory remove");
-	rte_vfio_cdev_dma_stats(&maps, &mapped);
+	eal_iommufd_stats(&maps, &mapped);
 	TEST_ASSERT(maps == maps0 && mapped == len0,
 		"the removed external heap is still mapped");
 	TEST_ASSERT_SUCCESS(vfio_test_raw_map(fd, ioas, iovas[5], iovas[5], page),
@@ -430,6 +438,7 @@ test_external_heap(void)
 	TEST_ASSERT_SUCCESS(rte_malloc_heap_destroy("vfio_cdev_xheap"),
 		"heap destroy");
 	rte_vfio_cdev_ioas_put();
+	close(fd);
 	munmap(mem, len);
 	return TEST_SUCCESS;
 }
@@ -455,12 +464,12 @@ test_unmap_spares_gap(void)
 	b = a + part;
 	c = b + part;
 	TEST_ASSERT_SUCCESS(rte_vfio_cdev_ioas_get(&fd, &ioas), "IOAS get");
-	TEST_ASSERT_SUCCESS(rte_vfio_cdev_dma_map(a, a, part), "map a");
-	TEST_ASSERT_SUCCESS(rte_vfio_cdev_dma_map(c, c, part), "map c");
+	TEST_ASSERT_SUCCESS(eal_iommufd_dma_map(a, a, part), "map a");
+	TEST_ASSERT_SUCCESS(eal_iommufd_dma_map(c, c, part), "map c");
 	TEST_ASSERT_SUCCESS(vfio_test_raw_map(fd, ioas, b, b, part),
 		"the external user maps b in the gap");
 
-	TEST_ASSERT_SUCCESS(rte_vfio_cdev_dma_unmap(a, 3 * part),
+	TEST_ASSERT_SUCCESS(eal_iommufd_dma_unmap(a, a, 3 * part),
 		"unmap a and c with one call");
 	TEST_ASSERT_EQUAL(vfio_test_raw_map(fd, ioas, b, b, part), -EEXIST,
 		"the external user's mapping in the gap was unmapped");
@@ -468,14 +477,16 @@ test_unmap_spares_gap(void)
 	TEST_ASSERT_SUCCESS(vfio_test_raw_map(fd, ioas, c, c, part), "c still mapped");
 	TEST_ASSERT_SUCCESS(vfio_test_raw_unmap(fd, ioas, a, 3 * part), "clean up");
 	rte_vfio_cdev_ioas_put();
+	close(fd);
 	munmap(mem, 3 * part);
 	return TEST_SUCCESS;
 }
 
 /*
- * The IOAS outlives rte_eal_cleanup() while an external user holds it; its
- * last put closes it, and a put after that is harmless. This ends EAL:
- * run it last, alone.
+ * The IOAS outlives rte_eal_cleanup() while an external user holds it;
+ * its last put destroys it and closes EAL's iommufd (the user's duplicate
+ * is the user's), and a put after that is harmless. This ends EAL: run
+ * it last, alone.
  */
 static int
 test_ioas_cleanup(void)
@@ -491,18 +502,23 @@ test_ioas_cleanup(void)
 		return TEST_SKIPPED;
 	}
 	rte_eal_cleanup();
-	TEST_ASSERT(fcntl(fd, F_GETFD) >= 0, "the iommufd was closed under its user");
+	TEST_ASSERT(eal_iommufd_fd() >= 0,
+		"the iommufd was closed under its user");
 	mem = mmap(NULL, len, PROT_READ | PROT_WRITE,
 		MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	TEST_ASSERT(mem != MAP_FAILED, "mmap");
-	TEST_ASSERT_SUCCESS(vfio_test_raw_map(fd, ioas, (uintptr_t)mem, (uintptr_t)mem,
-		len), "the IOAS is gone after cleanup");
-	printf("after rte_eal_cleanup(): iommufd %d and IOAS %u still usable\n",
-		fd, ioas);
+	TEST_ASSERT_SUCCESS(vfio_test_raw_map(fd, ioas, (uintptr_t)mem,
+		(uintptr_t)mem, len), "the IOAS is gone after cleanup");
+	TEST_ASSERT_SUCCESS(vfio_test_raw_unmap(fd, ioas, (uintptr_t)mem, len),
+		"unmap");
+	printf("after rte_eal_cleanup(): IOAS %u still usable\n", ioas);
 	rte_vfio_cdev_ioas_put();
-	TEST_ASSERT(fcntl(fd, F_GETFD) < 0 && errno == EBADF,
+	TEST_ASSERT(eal_iommufd_fd() < 0,
 		"the last put did not close the iommufd");
+	TEST_ASSERT(vfio_test_raw_map(fd, ioas, (uintptr_t)mem, (uintptr_t)mem,
+		len) < 0, "the IOAS outlived its last put");
 	rte_vfio_cdev_ioas_put();	/* after everything: harmless */
+	close(fd);
 	munmap(mem, len);
 	return TEST_SUCCESS;
 }

@@ -8,12 +8,17 @@
  */
 
 #include <fcntl.h>
+#include <limits.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <bus_driver.h>
+#include <dev_driver.h>
 #include <rte_debug.h>
+#include <rte_string_fns.h>
 #include <rte_vfio_cdev.h>
 
 #include "test.h"
@@ -140,7 +145,61 @@ test_auto_without_cdevs(void)
 		"auto mode failed");
 	TEST_ASSERT_SUCCESS(expect_log("VFIO mode: group (auto: no "),
 		"decision");
-	return expect_log("vfio/devices: no device bound to vfio-pci");
+	return expect_log("vfio/devices (no device has a VFIO cdev)");
+}
+
+/*
+ * A bus whose devices use the VFIO container itself (DPAA2's fslmc):
+ * a child started with VFIO_TEST_FSLMC_BUS has one, with a device.
+ */
+static struct rte_device fslmc_device = { .name = "dpni.1" };
+
+static int
+fslmc_scan(void)
+{
+	return 0;
+}
+
+static int
+fslmc_probe(void)
+{
+	return 0;
+}
+
+static struct rte_device *
+fslmc_find(const struct rte_device *start, rte_dev_cmp_t cmp,
+		const void *data)
+{
+	if (start != NULL || cmp(&fslmc_device, data) != 0)
+		return NULL;
+	return &fslmc_device;
+}
+
+static struct rte_bus fslmc_bus = {
+	.name = "fslmc",
+	.scan = fslmc_scan,
+	.probe = fslmc_probe,
+	.find_device = fslmc_find,
+};
+
+RTE_INIT(vfio_test_fslmc_bus)
+{
+	if (getenv("VFIO_TEST_FSLMC_BUS") != NULL)
+		rte_bus_register(&fslmc_bus);
+}
+
+/* Auto leaves such a host in group mode, where the bus has its container. */
+static int
+test_auto_with_container_bus(void)
+{
+	int ret;
+
+	TEST_ASSERT_SUCCESS(cdev_host(), "host");
+	setenv("VFIO_TEST_FSLMC_BUS", "1", 1);
+	ret = run_child("--vfio-mode=auto");
+	unsetenv("VFIO_TEST_FSLMC_BUS");
+	TEST_ASSERT_SUCCESS(ret, "auto mode failed");
+	return expect_log("VFIO mode: group (auto: the fslmc bus uses the VFIO container)");
 }
 
 /* A host without IOMMU: vfio-pci devices are in no-IOMMU groups or none,
@@ -206,7 +265,44 @@ static int
 test_cdev_without_iommufd(void)
 {
 	TEST_ASSERT_SUCCESS(fake_tree_add_devices_dir(&tree), "devices dir");
-	return expect_cdev_refused("the kernel lacks CONFIG_IOMMUFD");
+	return expect_cdev_refused("/iommu: load iommufd, or use a kernel with CONFIG_IOMMUFD");
+}
+
+/* iommufd loaded but no node (devtmpfs missing, say): no module advice. */
+static int
+test_cdev_iommufd_loaded_no_node(void)
+{
+	char path[PATH_MAX];
+
+	TEST_ASSERT_SUCCESS(fake_tree_add_devices_dir(&tree), "devices dir");
+	snprintf(path, sizeof(path), "%s/module", tree.sys);
+	mkdir(path, 0755);
+	strlcat(path, "/iommufd", sizeof(path));
+	TEST_ASSERT_SUCCESS(mkdir(path, 0755), "%s", path);
+	TEST_ASSERT_SUCCESS(expect_cdev_refused("/iommu; use --vfio-mode"),
+		"refusal");
+	TEST_ASSERT_NULL(strstr(child_log, "load iommufd"),
+		"advice to load a module already loaded");
+	return TEST_SUCCESS;
+}
+
+/*
+ * No device has a cdev yet (/dev/vfio/devices appears with the first
+ * one): an application that binds its devices later, and hotplugs them,
+ * is not refused for that. The fake /dev/iommu then fails to open.
+ */
+static int
+test_cdev_before_any_device(void)
+{
+	TEST_ASSERT_SUCCESS(fake_tree_add_iommu(&tree), "iommu");
+	TEST_ASSERT_SUCCESS(fake_tree_add_iommu_hw(&tree), "IOMMU");
+	TEST_ASSERT(run_child("--vfio-mode=cdev") != 0,
+		"cdev mode with an unusable /dev/iommu must fail");
+	TEST_ASSERT_SUCCESS(expect_log("/iommu: No such device or address"),
+		"did not get to opening /dev/iommu");
+	TEST_ASSERT_NULL(strstr(child_log, "cannot be used"),
+		"refused for lack of /dev/vfio/devices");
+	return TEST_SUCCESS;
 }
 
 static int
@@ -268,7 +364,13 @@ static struct unit_test_suite vfio_cdev_mode_suite = {
 			test_auto_needs_usable_iommufd),
 		TEST_CASE_ST(tree_setup, tree_teardown, test_default_is_auto),
 		TEST_CASE_ST(tree_setup, tree_teardown,
+			test_auto_with_container_bus),
+		TEST_CASE_ST(tree_setup, tree_teardown,
 			test_cdev_without_iommufd),
+		TEST_CASE_ST(tree_setup, tree_teardown,
+			test_cdev_iommufd_loaded_no_node),
+		TEST_CASE_ST(tree_setup, tree_teardown,
+			test_cdev_before_any_device),
 		TEST_CASE_ST(tree_setup, tree_teardown, test_cdev_without_iommu),
 		TEST_CASE_ST(tree_setup, tree_teardown, test_cdev_noiommu_mode),
 		TEST_CASE_ST(tree_setup, tree_teardown,

@@ -5,12 +5,12 @@
 /*
  * VF tokens in cdev mode, on the SR-IOV device of the test bed (QEMU's
  * NVMe, testbed/tests/vf-token.sh). No PMD drives it, so a test PCI
- * driver takes it and the PCI bus maps it through the cdev backend, as
- * it would a NIC. The environment names the devices and what the kernel
+ * driver takes it and the PCI bus maps it through rte_vfio_setup_device(),
+ * as it would a NIC. The environment names the devices and what the kernel
  * does:
  *   VFIO_TOKEN_PF=<BDF>, the PF, bound to vfio-pci
  *   VFIO_TOKEN_CHECKED=1 if VFIO_DEVICE_BIND_IOMMUFD checks VF tokens
- *     (Linux 6.17, or vfio-cdev's kernel/patches), 0 if not (6.12)
+ *     (Linux 6.17, or 6.12 with the test bed's patch), 0 if not (6.12)
  *   VFIO_TOKEN_WRONG=<UUID>, a token that is not the PF's
  *   VFIO_TOKEN_SYNC=<dir>, where the PF's owner and the test script meet:
  *     the owner creates pf-ready once it has set the token; the script
@@ -41,8 +41,9 @@
 #include <rte_vfio_cdev.h>
 
 #include "test.h"
-#include "vfio_cdev_private.h"
-#include "vfio_cdev_uapi.h"
+#include "eal_iommufd.h"
+#include "eal_vfio_cdev.h"
+#include "eal_vfio_cdev_uapi.h"
 
 static const struct rte_pci_id nvme_ids[] = {
 	{ RTE_PCI_DEVICE(0x1b36, 0x0010) },	/* QEMU NVMe controller */
@@ -163,15 +164,15 @@ struct bind_arg {
 static int
 bind_dev(const char *name, struct bind_arg *arg)
 {
-	struct rte_pci_device pci = { 0 };
-	struct vfio_cdev_device dev = { .pci = &pci, .fd = -1 };
+	struct vfio_cdev_device dev = { .fd = -1 };
 	int ret;
 
-	rte_pci_addr_parse(name, &pci.addr);
-	rte_pci_device_name(&pci.addr, pci.name, sizeof(pci.name));
+	snprintf(dev.name, sizeof(dev.name), "%s", name);
+	snprintf(dev.sysfs_dir, sizeof(dev.sysfs_dir), "%s/%s",
+		rte_pci_get_sysfs_path(), name);
 	if (vfio_cdev_resolve(&dev) < 0 || vfio_cdev_open(&dev) < 0)
 		return -ENODEV;
-	arg->bind.iommufd = rte_vfio_cdev_iommufd();
+	arg->bind.iommufd = eal_iommufd_fd();
 	ret = ioctl(dev.fd, VFIO_DEVICE_BIND_IOMMUFD, arg) < 0 ? -errno : 0;
 	vfio_cdev_close(&dev);
 	return ret;

@@ -4,15 +4,17 @@
 
 /*
  * Every failure of a system call on the way to a working device rolls
- * back completely (run in the QEMU test bed in cdev mode,
- * testbed/tests/fault-inject.sh). With vfio_fault_arm(), the probe of the
- * device named by VFIO_FAULT_DEVICE="<BDF>" is made with its 1st, 2nd,
- * ... Nth open/fstat/ioctl/mmap/eventfd/pread/pwrite failing, until a
- * probe makes fewer calls than N. After each failed probe: a log line
- * names the device and the errno; the process's fds, its mappings of
- * VFIO device files and the IOAS's mappings are what they were; the
- * device can then be probed again.
+ * back (run in the QEMU test bed, testbed/tests/fault-inject.sh). With
+ * vfio_fault_arm(), the probe of the device named by
+ * VFIO_FAULT_DEVICE="<BDF>" is made with its 1st, 2nd, ... Nth
+ * open/fstat/ioctl/mmap/eventfd/pread/pwrite failing, until a probe makes
+ * fewer calls than N.
  *
+ * cdev mode's own calls (inside rte_vfio_setup_device(): resolve, open,
+ * bind, attach, filling the IOAS) roll back completely: after each failed
+ * probe a log line names the device and the errno; the process's fds, its
+ * mappings of VFIO device files and the IOAS's mappings are what they
+ * were; the device can then be probed again.
  * vfio_fault_first_probe_autotest: no device was probed before, so the
  * walk also goes through opening the IOAS to DMA (DPDK's memory mapped
  * at the first attach). vfio_fault_autotest: while a worker forwards
@@ -21,6 +23,13 @@
  * external memory, then over the memory event callback's mappings of
  * DPDK memory rte_malloc() adds; the kernel's mappings are checked with
  * raw IOAS calls and forwarding must go on throughout.
+ *
+ * vfio_fault_pci_autotest, in either mode: the calls outside
+ * rte_vfio_setup_device() (DPDK's pci_vfio.c and the driver, the same
+ * code in both modes) fail in turn; each line says what the failure left
+ * behind, and fault-inject.sh requires the same lines from a cdev-mode
+ * run as from a group-mode one, the reference. cdev mode's IOAS must be
+ * left as it was.
  */
 
 #include <errno.h>
@@ -31,6 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <rte_cycles.h>
 #include <rte_dev.h>
@@ -42,6 +52,7 @@
 #include <rte_vfio_cdev.h>
 
 #include "test.h"
+#include "eal_iommufd.h"
 #include "vfio_fault_inject.h"
 #include "vfio_test_ioas.h"
 #include "vfio_test_ports.h"
@@ -106,17 +117,27 @@ log_release(const char *a, const char *b, char *line, size_t len)
 	return found;
 }
 
+/* The device of VFIO_FAULT_DEVICE, in any mode. */
 static int
-device_setup(void)
+device_setup_any(void)
 {
 	const char *env = getenv("VFIO_FAULT_DEVICE");
 
-	if (env == NULL || sscanf(env, "%63s", bdf) != 1 ||
-			rte_vfio_mode_get() != RTE_VFIO_MODE_CDEV) {
-		printf("no device (VFIO_FAULT_DEVICE, --vfio-mode=cdev): skipped\n");
+	if (env == NULL || sscanf(env, "%63s", bdf) != 1) {
+		printf("no device (VFIO_FAULT_DEVICE): skipped\n");
 		return TEST_SKIPPED;
 	}
 	return TEST_SUCCESS;
+}
+
+static int
+device_setup(void)
+{
+	if (rte_vfio_mode_get() != RTE_VFIO_MODE_CDEV) {
+		printf("not in cdev mode (--vfio-mode=cdev): skipped\n");
+		return TEST_SKIPPED;
+	}
+	return device_setup_any();
 }
 
 static int
@@ -136,28 +157,9 @@ struct walk {
 	const char *what;
 	const char *needle;	/* what the failure's log line names */
 	const char *only;	/* the calls walked: all if NULL */
-	unsigned int failed, tolerated, drivers, ioas_maps;
+	enum vfio_fault_scope scope;
+	unsigned int failed, tolerated, ioas_maps;
 };
-
-/*
- * Config space (region 7, at 7 << 40 in the device fd) is read and
- * written by the cdev backend only for the command register (offset 4,
- * 2 bytes); all other reads and writes, and those of I/O port BARs, are
- * the driver's, through the PCI bus's stock rte_pci_read_config() and
- * the like, the same in group mode. Whether and how the driver reports
- * them is its own business: for those, only the rollback is checked.
- */
-#define CONFIG_REGION_OFFSET (7ull << 40)
-#define COMMAND_REGISTER 4
-
-static bool
-drivers_config_access(const struct vfio_fault_call *fc)
-{
-	if (strcmp(fc->fn, "pread") != 0 && strcmp(fc->fn, "pwrite") != 0)
-		return false;
-	return fc->offset != CONFIG_REGION_OFFSET + COMMAND_REGISTER ||
-		fc->len != 2;
-}
 
 /*
  * One step of a walk: op() with the nth call failing. Returns 1 once op
@@ -179,9 +181,11 @@ walk_step(struct walk *w, unsigned int nth, int (*op)(void),
 
 	proc_footprint_measure(&before);
 	log_capture();
+	vfio_fault_set_scope(w->scope);
 	vfio_fault_arm(nth, FAULT_ERRNO, w->only);
 	ret = op();
 	calls = vfio_fault_disarm();
+	vfio_fault_set_scope(VFIO_FAULT_ALL);
 	fc = vfio_fault_failed_call();
 	call = fc != NULL ? fc->what : NULL;
 	logged = log_release(w->needle, strerror(FAULT_ERRNO), line,
@@ -190,8 +194,8 @@ walk_step(struct walk *w, unsigned int nth, int (*op)(void),
 		TEST_ASSERT_SUCCESS(ret, "%s: fails with no fault (%u calls)",
 			w->what, calls);
 		undo();
-		printf("%s: %u calls walked, %u failures rolled back (%u in the driver's config accesses), %u got over\n",
-			w->what, nth - 1, w->failed, w->drivers, w->tolerated);
+		printf("%s: %u calls walked, %u failures rolled back, %u got over\n",
+			w->what, nth - 1, w->failed, w->tolerated);
 		return 1;
 	}
 	if (ret == 0) {
@@ -205,11 +209,6 @@ walk_step(struct walk *w, unsigned int nth, int (*op)(void),
 		"%s: not rolled back", w->what);
 	w->failed++;
 	w->ioas_maps += strcmp(call, "ioctl IOMMU_IOAS_MAP") == 0;
-	if (drivers_config_access(fc)) {
-		printf("fault %u (%s): the driver's, rolled back\n", nth, call);
-		w->drivers++;
-		return 0;
-	}
 	TEST_ASSERT_NOT_NULL(logged,
 		"fault %u (%s): no log line names %s and \"%s\"", nth, call,
 		w->needle, strerror(FAULT_ERRNO));
@@ -239,13 +238,13 @@ static int
 test_first_probe(void)
 {
 	struct walk w = { .what = "first probe, ioctls", .needle = bdf,
-		.only = "ioctl" };
+		.only = "ioctl", .scope = VFIO_FAULT_IN_SETUP };
 	uint64_t maps, len;
 	unsigned int nth;
 	void *mem;
 	int ret = 0;
 
-	rte_vfio_cdev_dma_stats(&maps, &len);
+	eal_iommufd_stats(&maps, &len);
 	TEST_ASSERT_EQUAL(maps, 0, "a device was probed before");
 	/* with dynamic memory, pages to map one by one: faults can hit
 	 * the middle of filling the IOAS
@@ -262,13 +261,14 @@ test_first_probe(void)
 
 static uint16_t port_a, port_b;
 
+/* Forwarding between the two ports, in any mode. */
 static int
-forward_setup(void)
+forward_setup_any(void)
 {
 	char a[RTE_DEV_NAME_MAX_LEN], b[RTE_DEV_NAME_MAX_LEN];
 	const char *env = getenv("VFIO_CDEV_TEST_PORTS");
 
-	if (device_setup() != TEST_SUCCESS || env == NULL ||
+	if (device_setup_any() != TEST_SUCCESS || env == NULL ||
 			sscanf(env, "%63s %63s", a, b) != 2 ||
 			rte_eth_dev_get_port_by_name(a, &port_a) != 0 ||
 			rte_eth_dev_get_port_by_name(b, &port_b) != 0) {
@@ -280,6 +280,14 @@ forward_setup(void)
 	TEST_ASSERT_SUCCESS(vfio_test_forward_start(port_a, port_b),
 		"needs a worker lcore (-l 0-1)");
 	return TEST_SUCCESS;
+}
+
+static int
+forward_setup(void)
+{
+	if (device_setup() != TEST_SUCCESS)
+		return TEST_SKIPPED;
+	return forward_setup_any();
 }
 
 static void
@@ -303,7 +311,8 @@ still_forwarding(uint64_t since, const char *when)
 static int
 test_probe_while_forwarding(void)
 {
-	struct walk w = { .what = "probe", .needle = bdf };
+	struct walk w = { .what = "probe", .needle = bdf,
+		.scope = VFIO_FAULT_IN_SETUP };
 	struct proc_footprint start, end;
 	uint64_t fwd = vfio_test_forwarded();
 	unsigned int nth;
@@ -322,6 +331,122 @@ test_probe_while_forwarding(void)
 	TEST_ASSERT_SUCCESS(same_footprint(&start, &end, nth, "none"),
 		"the walk left something behind");
 	return still_forwarding(fwd, "after the probe walk");
+}
+
+/* What a failure left behind, as one line the modes can be compared by
+ * (the IOAS is cdev mode's alone: checked apart).
+ */
+static void
+left_behind(const struct proc_footprint *a, const struct proc_footprint *b,
+		char *buf, size_t len)
+{
+	snprintf(buf, len, "fds %+d, BAR mappings %+d, reserved %+" PRId64 " bytes",
+		b->fds - a->fds, b->vfio_maps - a->vfio_maps,
+		(int64_t)(b->reserved - a->reserved));
+}
+
+/* Mappings of VFIO device files (BARs), by start address. */
+#define VFIO_MAPS_MAX 64
+struct vfio_maps {
+	unsigned int nb;
+	uintptr_t start[VFIO_MAPS_MAX], end[VFIO_MAPS_MAX];
+};
+
+static void
+vfio_maps_read(struct vfio_maps *m)
+{
+	char line[512];
+	FILE *f;
+
+	m->nb = 0;
+	f = fopen("/proc/self/maps", "re");
+	if (f == NULL)
+		return;
+	while (fgets(line, sizeof(line), f) != NULL && m->nb < VFIO_MAPS_MAX) {
+		if (proc_maps_line_is_bar(line) &&
+				sscanf(line, "%" SCNxPTR "-%" SCNxPTR,
+				&m->start[m->nb], &m->end[m->nb]) == 2)
+			m->nb++;
+	}
+	fclose(f);
+}
+
+/* Unmap the BAR mappings a failure left behind (not in was): they hold
+ * the device file, which would keep the device from coming up again.
+ */
+static void
+unmap_left_bars(const struct vfio_maps *was)
+{
+	struct vfio_maps now;
+	unsigned int i, j;
+
+	vfio_maps_read(&now);
+	for (i = 0; i < now.nb; i++) {
+		for (j = 0; j < was->nb && was->start[j] != now.start[i]; j++)
+			;
+		if (j == was->nb)
+			munmap((void *)now.start[i], now.end[i] - now.start[i]);
+	}
+}
+
+/*
+ * The probe with each call outside rte_vfio_setup_device() failing in
+ * turn: DPDK's pci_vfio.c and the driver, the same code in both modes.
+ * Each fault prints what it left behind; the modes must agree
+ * (fault-inject.sh compares them). The IOAS must be as it was. BAR
+ * mappings left behind (stock 22.11 leaves them on some failures, in
+ * both modes) are unmapped by the test, so that the walk goes on; the
+ * device must then come up again.
+ */
+static int
+test_pci_walk(void)
+{
+	const struct vfio_fault_call *fc;
+	struct proc_footprint before, after;
+	uint64_t fwd = vfio_test_forwarded();
+	unsigned int nth, faults = 0, got_over = 0;
+	struct vfio_maps bars;
+	char what[128];
+	int ret;
+
+	TEST_ASSERT_SUCCESS(probe_and_remove(), "warm-up");
+	for (nth = 1; nth < MAX_CALLS; nth++) {
+		vfio_maps_read(&bars);
+		proc_footprint_measure(&before);
+		vfio_fault_set_scope(VFIO_FAULT_OUT_OF_SETUP);
+		vfio_fault_arm(nth, FAULT_ERRNO, NULL);
+		ret = rte_dev_probe(bdf);
+		vfio_fault_disarm();
+		vfio_fault_set_scope(VFIO_FAULT_ALL);
+		fc = vfio_fault_failed_call();
+		if (fc == NULL) {
+			TEST_ASSERT_SUCCESS(ret, "fails with no fault");
+			remove_op();
+			break;
+		}
+		if (ret == 0) {
+			remove_op();
+			printf("pci fault %u (%s): got over\n", nth, fc->what);
+			got_over++;
+		} else {
+			proc_footprint_measure(&after);
+			left_behind(&before, &after, what, sizeof(what));
+			printf("pci fault %u (%s): failed, left %s\n", nth,
+				fc->what, what);
+			TEST_ASSERT(after.ioas_maps == before.ioas_maps &&
+				after.ioas_bytes == before.ioas_bytes,
+				"fault %u: the IOAS changed", nth);
+			unmap_left_bars(&bars);
+			faults++;
+		}
+		TEST_ASSERT_SUCCESS(probe_and_remove(),
+			"fault %u: the device does not come up again", nth);
+	}
+	TEST_ASSERT(nth < MAX_CALLS, "walk stuck");
+	TEST_ASSERT(faults > 0, "no fault made the probe fail");
+	printf("pci walk: %u calls walked, %u failed the probe, %u got over\n",
+		nth - 1, faults, got_over);
+	return still_forwarding(fwd, "after the pci walk");
 }
 
 /* External memory, 64 pages, registered and mapped by the application. */
@@ -416,6 +541,7 @@ test_dma_map_unmap(void)
 	TEST_ASSERT(!kernel_has_mapping(), "still mapped after unmap");
 
 	rte_vfio_cdev_ioas_put();
+	close(ioas_fd);
 	TEST_ASSERT_SUCCESS(rte_extmem_unregister(ext_mem, EXT_LEN),
 		"unregister");
 	munmap(ext_mem, EXT_LEN);
@@ -588,6 +714,7 @@ test_mem_event(void)
 			break;
 	}
 	rte_vfio_cdev_ioas_put();
+	close(ioas_fd);
 	TEST_ASSERT(faults > 0, "no fault hit the memory event");
 	printf("memory event: %u IOMMU_IOAS_MAP failures walked, each logged, the rest of its event unmapped, all given back clean\n",
 		faults);
@@ -615,6 +742,21 @@ static struct unit_test_suite fault_suite = {
 	}
 };
 
+static struct unit_test_suite pci_suite = {
+	.suite_name = "faults in pci_vfio.c, either mode",
+	.unit_test_cases = {
+		TEST_CASE_ST(forward_setup_any, forward_teardown,
+			test_pci_walk),
+		TEST_CASES_END()
+	}
+};
+
+static int
+test_vfio_fault_pci(void)
+{
+	return unit_test_suite_runner(&pci_suite);
+}
+
 static int
 test_vfio_fault_first_probe(void)
 {
@@ -630,3 +772,4 @@ test_vfio_fault(void)
 REGISTER_TEST_COMMAND(vfio_fault_first_probe_autotest,
 	test_vfio_fault_first_probe);
 REGISTER_TEST_COMMAND(vfio_fault_autotest, test_vfio_fault);
+REGISTER_TEST_COMMAND(vfio_fault_pci_autotest, test_vfio_fault_pci);

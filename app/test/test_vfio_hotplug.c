@@ -69,7 +69,7 @@ probe_and_remove(int round)
 		bdf);
 	TEST_ASSERT_SUCCESS(rte_eth_dev_get_port_by_name(bdf, &port),
 		"round %d: no port named %s after probe", round, bdf);
-	TEST_ASSERT(proc_maps_count("vfio") > 0, "round %d: no BAR mapped", round);
+	TEST_ASSERT(proc_bar_maps_count() > 0, "round %d: no BAR mapped", round);
 	TEST_ASSERT_SUCCESS(rte_eal_hotplug_remove("pci", bdf),
 		"round %d: remove %s", round, bdf);
 	TEST_ASSERT_FAIL(rte_eth_dev_get_port_by_name(bdf, &port),

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -16,9 +17,11 @@
 #include <linux/vfio.h>
 
 #include <rte_common.h>
+#include <rte_cycles.h>
+#include <rte_vfio.h>
 
 #include "eal_iommufd_uapi.h"
-#include "vfio_cdev_uapi.h"
+#include "eal_vfio_cdev_uapi.h"
 #include "vfio_fault_inject.h"
 
 /* What the linker's --wrap makes of the real calls (glibc's 64-bit
@@ -33,6 +36,17 @@ int __real_eventfd(unsigned int count, int flags);
 ssize_t __real_pread64(int fd, void *buf, size_t n, off_t off);
 ssize_t __real_pwrite64(int fd, const void *buf, size_t n, off_t off);
 
+int __real_rte_vfio_setup_device(const char *sysfs_base,
+	const char *dev_addr, int *vfio_dev_fd,
+	struct vfio_device_info *device_info);
+int __real_rte_vfio_release_device(const char *sysfs_base,
+	const char *dev_addr, int fd);
+
+int __wrap_rte_vfio_setup_device(const char *sysfs_base,
+	const char *dev_addr, int *vfio_dev_fd,
+	struct vfio_device_info *device_info);
+int __wrap_rte_vfio_release_device(const char *sysfs_base,
+	const char *dev_addr, int fd);
 int __wrap_open64(const char *path, int flags, ...);
 int __wrap_fstat64(int fd, struct stat *st);
 int __wrap_ioctl(int fd, unsigned long request, ...);
@@ -47,9 +61,22 @@ static __thread struct {
 	unsigned int calls;
 	int err;
 	const char *only;	/* the function counted, or NULL for all */
+	enum vfio_fault_scope scope;
+	unsigned int in_setup, in_release;	/* depth of those calls */
 	bool hit;
 	struct vfio_fault_call failed;
+	const char *hold;	/* what to hold, or NULL */
 } fault;
+
+/* The one held call of the process, if any. */
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool held, released;
+} hold = {
+	.lock = PTHREAD_MUTEX_INITIALIZER,
+	.cond = PTHREAD_COND_INITIALIZER,
+};
 
 void
 vfio_fault_arm(unsigned int nth, int err, const char *fn)
@@ -59,6 +86,103 @@ vfio_fault_arm(unsigned int nth, int err, const char *fn)
 	fault.only = fn;
 	fault.hit = false;
 	fault.nth = nth;
+}
+
+void
+vfio_fault_set_scope(enum vfio_fault_scope scope)
+{
+	fault.scope = scope;
+}
+
+void
+vfio_fault_hold_arm(const char *what)
+{
+	pthread_mutex_lock(&hold.lock);
+	hold.held = false;
+	hold.released = false;
+	pthread_mutex_unlock(&hold.lock);
+	fault.hold = what;
+}
+
+int
+vfio_fault_hold_wait(unsigned int timeout_ms)
+{
+	uint64_t end = rte_get_timer_cycles() +
+		rte_get_timer_hz() * timeout_ms / 1000;
+	bool held;
+
+	do {
+		pthread_mutex_lock(&hold.lock);
+		held = hold.held;
+		pthread_mutex_unlock(&hold.lock);
+		if (held)
+			return 0;
+		rte_delay_ms(10);
+	} while (rte_get_timer_cycles() < end);
+	return -1;
+}
+
+void
+vfio_fault_hold_release(void)
+{
+	pthread_mutex_lock(&hold.lock);
+	hold.released = true;
+	pthread_cond_broadcast(&hold.cond);
+	pthread_mutex_unlock(&hold.lock);
+}
+
+/* Hold this call if it is the one to hold. */
+static void
+maybe_hold(const char *what)
+{
+	if (fault.hold == NULL || strncmp(what, fault.hold,
+			strlen(fault.hold)) != 0)
+		return;
+	fault.hold = NULL;
+	pthread_mutex_lock(&hold.lock);
+	hold.held = true;
+	while (!hold.released)
+		pthread_cond_wait(&hold.cond, &hold.lock);
+	pthread_mutex_unlock(&hold.lock);
+}
+
+/* Whether the call is in the scope the walk counts. */
+static bool
+in_scope(void)
+{
+	switch (fault.scope) {
+	case VFIO_FAULT_IN_SETUP:
+		return fault.in_setup > 0;
+	case VFIO_FAULT_OUT_OF_SETUP:
+		return fault.in_setup == 0 && fault.in_release == 0;
+	default:
+		return true;
+	}
+}
+
+int
+__wrap_rte_vfio_setup_device(const char *sysfs_base, const char *dev_addr,
+		int *vfio_dev_fd, struct vfio_device_info *device_info)
+{
+	int ret;
+
+	fault.in_setup++;
+	ret = __real_rte_vfio_setup_device(sysfs_base, dev_addr, vfio_dev_fd,
+		device_info);
+	fault.in_setup--;
+	return ret;
+}
+
+int
+__wrap_rte_vfio_release_device(const char *sysfs_base, const char *dev_addr,
+		int fd)
+{
+	int ret;
+
+	fault.in_release++;
+	ret = __real_rte_vfio_release_device(sysfs_base, dev_addr, fd);
+	fault.in_release--;
+	return ret;
 }
 
 unsigned int
@@ -80,9 +204,16 @@ vfio_fault_failed_call(void)
 static bool __rte_format_printf(4, 5)
 inject(const char *fn, uint64_t offset, size_t len, const char *fmt, ...)
 {
+	char what[sizeof(fault.failed.what)];
 	va_list ap;
 
-	if (fault.nth == 0 ||
+	if (fault.hold == NULL && fault.nth == 0)
+		return false;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	maybe_hold(what);
+	if (fault.nth == 0 || !in_scope() ||
 			(fault.only != NULL && strcmp(fault.only, fn) != 0) ||
 			++fault.calls != fault.nth)
 		return false;
@@ -90,9 +221,7 @@ inject(const char *fn, uint64_t offset, size_t len, const char *fmt, ...)
 	fault.failed.fn = fn;
 	fault.failed.offset = offset;
 	fault.failed.len = len;
-	va_start(ap, fmt);
-	vsnprintf(fault.failed.what, sizeof(fault.failed.what), fmt, ap);
-	va_end(ap);
+	memcpy(fault.failed.what, what, sizeof(what));
 	errno = fault.err;
 	return true;
 }

@@ -11,6 +11,7 @@
 #include <rte_memory.h>
 #include <rte_vfio_cdev.h>
 
+#include "eal_iommufd.h"
 #include "vfio_test_proc.h"
 
 /* EAL's interrupt thread makes a new epoll fd each time its sources
@@ -44,6 +45,29 @@ proc_fd_count(void)
 		n += e->d_name[0] != '.' && !is_epoll(e->d_name);
 	closedir(d);
 	return n - 1;	/* opendir's own fd */
+}
+
+bool
+proc_maps_line_is_bar(const char *line)
+{
+	return strstr(line, "anon_inode:[vfio-device]") != NULL ||
+		strstr(line, "/dev/vfio/devices/") != NULL;
+}
+
+int
+proc_bar_maps_count(void)
+{
+	char line[512];
+	int n = 0;
+	FILE *f;
+
+	f = fopen("/proc/self/maps", "re");
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		n += proc_maps_line_is_bar(line);
+	fclose(f);
+	return n;
 }
 
 int
@@ -113,9 +137,9 @@ void
 proc_footprint_measure(struct proc_footprint *fp)
 {
 	fp->fds = proc_fd_count();
-	fp->vfio_maps = proc_maps_count("vfio");
+	fp->vfio_maps = proc_bar_maps_count();
 	fp->reserved = proc_reserved_bytes();
-	rte_vfio_cdev_dma_stats(&fp->ioas_maps, &fp->ioas_bytes);
+	eal_iommufd_stats(&fp->ioas_maps, &fp->ioas_bytes);
 }
 
 int

@@ -9,6 +9,7 @@
  * behind.
  */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,6 +20,14 @@ int proc_fd_count(void);
 
 /* Lines of /proc/self/maps that contain needle; all lines if NULL. */
 int proc_maps_count(const char *needle);
+
+/* A /proc/self/maps line of a VFIO device file: a BAR (a group's
+ * anon_inode:[vfio-device], or /dev/vfio/devices/vfioN).
+ */
+bool proc_maps_line_is_bar(const char *line);
+
+/* Mappings of VFIO device files. */
+int proc_bar_maps_count(void);
 
 /* What a device leaves behind in the process when it goes. */
 struct proc_footprint {

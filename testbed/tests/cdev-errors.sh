@@ -31,7 +31,7 @@ sleep 3
 kill -INT "$pid"
 wait "$pid" || fail "eacces: testpmd failed"
 chmod 0600 /dev/vfio/devices/* && chmod 0660 /dev/iommu
-expect_line eacces "$E1000E_B ($locked): open /dev/vfio/devices/$locked: Permission denied; run as root"
+expect_line eacces "$E1000E_B ($locked): cannot open /dev/vfio/devices/$locked: Permission denied; run as root"
 [ "$(grep -c '^Configuring Port' "$VFIO_CDEV_RUN/eacces.log")" -eq 3 ] ||
 	fail "eacces: the three open devices did not come up"
 
@@ -41,7 +41,7 @@ setpriv --inh-caps=-ipc_lock --bounding-set=-ipc_lock -- bash -c \
 	"ulimit -l 4096; exec $TESTPMD -l 0-1 -n 1 -m 64 --vfio-mode=cdev \
 	-a $E1000E_A -- --nb-cores=1 --total-num-mbufs=2048" < /dev/null \
 	> "$VFIO_CDEV_RUN/memlock.log" 2>&1
-expect_line memlock "needs RLIMIT_MEMLOCK of at least 65536 KiB, it is 4096 KiB"
-expect_line memlock "$E1000E_A ($(cdev_of "$E1000E_A")): cannot map DPDK memory for DMA"
+expect_line memlock "pinning needs 65536 KiB of RLIMIT_MEMLOCK (4096 KiB limit"
+expect_line memlock "$E1000E_A ($(cdev_of "$E1000E_A")): DPDK memory not mapped for DMA"
 ! grep -q '^Configuring Port' "$VFIO_CDEV_RUN/memlock.log" ||
 	fail "memlock: the device was used without its memory mapped"

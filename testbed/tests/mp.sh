@@ -54,7 +54,7 @@ note "--vfio-mode=$other in a secondary: $line"
 "$PROC_INFO" -a "$E1000E_A" -a "$E1000" -- --stats \
 	> "$VFIO_CDEV_RUN/proc-info-unused.log" 2>&1
 if [ "$MODE" = cdev ]; then
-	line=$(grep -m1 "$E1000 .*the primary process has not set the device up" \
+	line=$(grep -m1 "$E1000: the primary process does not use the device" \
 		"$VFIO_CDEV_RUN/proc-info-unused.log") ||
 		{ tail -10 "$VFIO_CDEV_RUN/proc-info-unused.log"; fail "no clear message for a device the primary does not use"; }
 	note "a device the primary does not use: $line"

@@ -4,7 +4,7 @@
 
 /*
  * libFuzzer target: the cdev backend's parsers of what sysfs and devfs
- * give it (vfio_cdev_parse.c), against a second reading of the same
+ * give it (eal_vfio_cdev_parse.c), against a second reading of the same
  * grammar written another way: a "dev" attribute is decimal
  * "major:minor" within 12:20 bits and nothing else; a cdev name is
  * "vfio" and decimal digits, shorter than VFIO_CDEV_NAME_LEN. The input,
@@ -18,7 +18,7 @@
 #include <string.h>
 #include <sys/sysmacros.h>
 
-#include "vfio_cdev_parse.h"
+#include "eal_vfio_cdev_parse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

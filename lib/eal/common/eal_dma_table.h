@@ -12,9 +12,8 @@
  * so how memory is cut into areas decides what can be freed alone.
  */
 
+#include <stdbool.h>
 #include <stdint.h>
-
-#include <rte_compat.h>
 
 /* How an area was mapped, hence how it may be unmapped. */
 enum eal_dma_kind {
@@ -28,6 +27,7 @@ struct eal_dma_area {
 	uint64_t iova;
 	uint64_t len;
 	enum eal_dma_kind kind;
+	bool busy;	/* being mapped or unmapped: no one else's to touch */
 };
 
 struct eal_dma_table {
@@ -40,14 +40,12 @@ struct eal_dma_table {
  * Add an area. -EINVAL if it is empty or wraps, -EEXIST if it overlaps an
  * area already there (the same range included), -ENOMEM.
  */
-__rte_internal
 int eal_dma_table_add(struct eal_dma_table *t, const struct eal_dma_area *a);
 
 /*
  * The areas [iova, iova + len) overlaps: index of the first and how many
  * (0 if none).
  */
-__rte_internal
 unsigned int eal_dma_table_find(const struct eal_dma_table *t, uint64_t iova,
 	uint64_t len, unsigned int *first);
 
@@ -56,23 +54,19 @@ unsigned int eal_dma_table_find(const struct eal_dma_table *t, uint64_t iova,
  * area and cuts none. 0, -ENOENT if it covers none, -EINVAL if it would
  * cut one (the kernel cannot split a mapping).
  */
-__rte_internal
 int eal_dma_table_can_remove(const struct eal_dma_table *t, uint64_t iova,
 	uint64_t len);
 
 /* Remove the areas [iova, iova + len) covers; same checks, nothing
  * removed on error. Returns the number removed or a negative errno.
  */
-__rte_internal
 int eal_dma_table_remove(struct eal_dma_table *t, uint64_t iova, uint64_t len);
 
 /* Bytes and areas in the table. */
-__rte_internal
 void eal_dma_table_stats(const struct eal_dma_table *t, uint64_t *nb_areas,
 	uint64_t *len);
 
 /* Forget every area and free the table's memory. */
-__rte_internal
 void eal_dma_table_clear(struct eal_dma_table *t);
 
 #endif /* EAL_DMA_TABLE_H */

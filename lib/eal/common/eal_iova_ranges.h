@@ -15,8 +15,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include <rte_compat.h>
-
 #include "eal_iommufd_uapi.h"
 
 struct eal_iova_ranges {
@@ -38,25 +36,20 @@ typedef int (*eal_iova_ranges_query_t)(void *ctx,
  * Read the ranges with query, however many there are, into r (whose
  * content is replaced only on success). 0 or a negative errno.
  */
-__rte_internal
 int eal_iova_ranges_read(struct eal_iova_ranges *r,
 	eal_iova_ranges_query_t query, void *ctx);
 
 /* True if one range holds all of [iova, iova + len). */
-__rte_internal
 bool eal_iova_ranges_allow(const struct eal_iova_ranges *r, uint64_t iova,
 	uint64_t len);
 
 /* True if iova and len are multiples of the alignment. */
-__rte_internal
 bool eal_iova_ranges_aligned(const struct eal_iova_ranges *r, uint64_t iova,
 	uint64_t len);
 
 /* The highest IOVA any range allows (0 with no range). */
-__rte_internal
 uint64_t eal_iova_ranges_last(const struct eal_iova_ranges *r);
 
-__rte_internal
 void eal_iova_ranges_free(struct eal_iova_ranges *r);
 
 #endif /* EAL_IOVA_RANGES_H */

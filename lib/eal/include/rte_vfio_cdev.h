@@ -75,7 +75,8 @@ rte_vfio_mode_name(enum rte_vfio_mode mode);
  * Get the process's iommufd and the IOAS that holds DPDK's memory, with a
  * reference (external-user protocol, as with VFIO's external users).
  * DPDK's memory is in the IOAS from the first device DPDK attaches; it
- * stays there while a reference is held, even if DPDK's devices go.
+ * stays there while a reference is held, even if DPDK's devices go, and
+ * leaves with the last reference if no device of DPDK's is attached.
  *
  * While the reference is held, the IOAS is not torn down, not even by
  * rte_eal_cleanup() (which then only removes DPDK's own mappings). The
@@ -85,12 +86,14 @@ rte_vfio_mode_name(enum rte_vfio_mode mode);
  * unmap what it did not map.
  *
  * @param iommufd
- *   Filled with the iommufd; do not close it.
+ *   Filled with a close-on-exec duplicate of the iommufd, the caller's to
+ *   close (after its last use, before or after the put).
  * @param ioas_id
  *   Filled with the IOAS ID.
  * @return
- *   0, or -1 with rte_errno ENODEV when there is no IOAS (not cdev mode,
- *   secondary process, or after rte_eal_cleanup()).
+ *   0, or -1 with rte_errno set: ENODEV when there is no IOAS (not cdev
+ *   mode, secondary process, or after rte_eal_cleanup()), EMFILE when the
+ *   fd cannot be duplicated.
  */
 __rte_experimental
 int
@@ -107,114 +110,6 @@ rte_vfio_cdev_ioas_get(int *iommufd, uint32_t *ioas_id);
 __rte_experimental
 void
 rte_vfio_cdev_ioas_put(void);
-
-/**
- * @internal
- * Directory that stands for /dev when looking up /dev/iommu and
- * /dev/vfio/devices: the environment variable VFIO_CDEV_DEV_ROOT when set
- * (for tests with a fake tree), else "/dev".
- */
-__rte_internal
-const char *
-rte_vfio_cdev_dev_root(void);
-
-/**
- * @internal
- * Directory that stands for /sys when resolving a cdev to its device: the
- * environment variable VFIO_CDEV_SYS_ROOT when set, else "/sys".
- */
-__rte_internal
-const char *
-rte_vfio_cdev_sys_root(void);
-
-/**
- * @internal
- * The process's iommufd (cdev mode, primary process), or -1 with
- * rte_errno ENODEV when there is none.
- */
-__rte_internal
-int
-rte_vfio_cdev_iommufd(void);
-
-/**
- * @internal
- * ID of the process's IOAS in its iommufd.
- */
-__rte_internal
-uint32_t
-rte_vfio_cdev_ioas_id(void);
-
-/**
- * @internal
- * Make the IOAS hold all of DPDK's memory and follow it from now on:
- * called for each device once it is attached and the IOVA ranges are
- * read (rte_vfio_cdev_iova_ranges_update()); the first call maps, the
- * others count the device. Each success is matched by a
- * rte_vfio_cdev_dma_release().
- *
- * @return
- *   0, or -1 with rte_errno set and the reason logged; the IOAS is left
- *   as it was then.
- */
-__rte_internal
-int
-rte_vfio_cdev_dma_prepare(void);
-
-/**
- * @internal
- * A device counted by rte_vfio_cdev_dma_prepare() is detached; once the
- * last one is, and no external user holds the IOAS, DPDK's memory is
- * unmapped from the IOAS and no longer followed (the application's own
- * mappings stay), as group mode's container drops its mappings when its
- * last group leaves.
- */
-__rte_internal
-void
-rte_vfio_cdev_dma_release(void);
-
-/**
- * @internal
- * Read again the IOVA ranges the IOAS allows: attaching or detaching a
- * device changes them.
- */
-__rte_internal
-int
-rte_vfio_cdev_iova_ranges_update(void);
-
-/**
- * @internal
- * Map the application's [va, va + len) at iova in the IOAS, readable and
- * writable by DMA (rte_dev_dma_map() and the like). Refused: an IOVA range
- * outside the ranges the IOAS allows (ERANGE), overlapping another
- * mapping (EEXIST); the same mapping again is not an error.
- *
- * @return
- *   0, or -1 with rte_errno set and the reason logged.
- */
-__rte_internal
-int
-rte_vfio_cdev_dma_map(uint64_t va, uint64_t iova, uint64_t len);
-
-/**
- * @internal
- * Unmap the application's mapping(s) that [iova, iova + len) covers
- * entirely. Refused: cutting a mapping (EINVAL: the kernel cannot split
- * one), DPDK's own memory (EPERM), nothing mapped there (ENOENT).
- *
- * @return
- *   0, or -1 with rte_errno set and the reason logged.
- */
-__rte_internal
-int
-rte_vfio_cdev_dma_unmap(uint64_t iova, uint64_t len);
-
-/**
- * @internal
- * Number of mappings in the IOAS and the bytes they cover.
- */
-__rte_internal
-void
-rte_vfio_cdev_dma_stats(uint64_t *nb_maps, uint64_t *mapped_len);
 
 #ifdef __cplusplus
 }

@@ -5,17 +5,80 @@
 #ifndef EAL_IOMMUFD_H
 #define EAL_IOMMUFD_H
 
-/* Life cycle of the process's iommufd and IOAS (cdev mode). */
+/*
+ * The process's iommufd and its IOAS (cdev mode, primary process).
+ * eal_iommufd.c: the fd, the IOAS, its IOVA ranges, the table of what is
+ * mapped and the map and unmap ioctls, external users.
+ * eal_iommufd_dma.c: what EAL puts in it: DPDK's memory while devices
+ * are attached, kept in sync with memory events, and the application's
+ * mappings (rte_vfio_container_dma_map() on the default container).
+ */
 
+#include <stdbool.h>
 #include <stdint.h>
 
+#include "eal_dma_table.h"
 #include "eal_iommufd_uapi.h"
+
+/* eal_iommufd.c */
 
 /* Open the iommufd at path and allocate the IOAS; -1 with a logged reason. */
 int eal_iommufd_open(const char *path);
 
-/* Unmap everything, destroy the IOAS, close the iommufd. Idempotent. */
+/*
+ * rte_eal_cleanup(): stop following memory, unmap everything and close,
+ * or, while external users hold the IOAS, unmap only DPDK's memory.
+ */
 void eal_iommufd_close(void);
+
+/* The iommufd, or -1 when the process has none. */
+int eal_iommufd_fd(void);
+
+/* ID of the IOAS in it. */
+uint32_t eal_iommufd_ioas_id(void);
+
+/* Read again the IOVA ranges the IOAS allows: attaching a device changes
+ * them. 0, or -1 with rte_errno set and the reason logged.
+ */
+int eal_iommufd_ranges_update(void);
+
+/*
+ * Map [va, va + len) at iova as one area of kind: 0, -EALREADY if that
+ * very area is mapped, or a negative errno with the reason logged
+ * (-ERANGE outside the allowed ranges, -EINVAL misaligned, -EEXIST
+ * overlapping an area). The lock is not held while the kernel pins.
+ */
+int eal_iommufd_map(uint64_t va, uint64_t iova, uint64_t len,
+	enum eal_dma_kind kind);
+
+/* Any VA, for eal_iommufd_unmap(). */
+#define EAL_IOMMUFD_ANY_VA UINT64_MAX
+
+/*
+ * Unmap the areas [iova, iova + len) covers, each whole, if all are of a
+ * kind in kinds (a mask of 1 << kind) and, unless va is
+ * EAL_IOMMUFD_ANY_VA, mapped at va + (their iova - iova). 0, or a negative
+ * errno with the reason logged: -ENOENT nothing there, -EINVAL it would
+ * cut an area or the VA differs, -EPERM an area of another kind, -EBUSY
+ * an area being mapped; -EIO if the kernel refused an area (kept).
+ */
+int eal_iommufd_unmap(uint64_t va, uint64_t iova, uint64_t len,
+	unsigned int kinds);
+
+/* Unmap every area of a kind in kinds, one by one. */
+void eal_iommufd_unmap_all(unsigned int kinds);
+
+/* An area of kind is mapped at exactly [iova, iova + len), from va
+ * (unless EAL_IOMMUFD_ANY_VA).
+ */
+bool eal_iommufd_has_area(uint64_t va, uint64_t iova, uint64_t len,
+	enum eal_dma_kind kind);
+
+/* Number of areas and bytes they map. */
+void eal_iommufd_stats(uint64_t *nb_areas, uint64_t *len);
+
+/* External users holding the IOAS (rte_vfio_cdev_ioas_get()). */
+unsigned int eal_iommufd_users(void);
 
 /* What the IOAS is and holds, for telemetry. */
 struct eal_iommufd_info {
@@ -30,5 +93,37 @@ struct eal_iommufd_info {
 
 /* Fill info; -ENODEV without an IOAS, -ENOMEM. */
 int eal_iommufd_info_get(struct eal_iommufd_info *info);
+
+/* eal_iommufd_dma.c */
+
+/*
+ * A device is attached: make the IOAS hold DPDK's memory and follow it
+ * (the first call maps, the others count). 0, or -1 with rte_errno set,
+ * the reason logged and the IOAS as it was. Each success is matched by an
+ * eal_iommufd_dma_release().
+ */
+int eal_iommufd_dma_hold(void);
+
+/*
+ * A device counted by eal_iommufd_dma_hold() is detached; once the last
+ * one is and no external user holds the IOAS, DPDK's memory is unmapped
+ * and no longer followed (the application's mappings stay), as group
+ * mode's container drops its mappings when its last group leaves.
+ */
+void eal_iommufd_dma_release(void);
+
+/* The last external user is gone: the same, if no device is attached. */
+void eal_iommufd_dma_trim(void);
+
+/* rte_vfio_container_dma_map() on the default container. 0, or -1 with
+ * rte_errno set and the reason logged.
+ */
+int eal_iommufd_dma_map(uint64_t va, uint64_t iova, uint64_t len);
+
+/* rte_vfio_container_dma_unmap() on the default container. */
+int eal_iommufd_dma_unmap(uint64_t va, uint64_t iova, uint64_t len);
+
+/* Stop following memory events (cleanup). */
+void eal_iommufd_dma_stop(void);
 
 #endif /* EAL_IOMMUFD_H */

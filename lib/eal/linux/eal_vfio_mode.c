@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <bus_driver.h>
 #include <rte_common.h>
 #include <rte_eal.h>
 #include <rte_log.h>
@@ -68,13 +69,13 @@ root_from_env(const char *var, const char *fallback)
 }
 
 const char *
-rte_vfio_cdev_dev_root(void)
+eal_vfio_dev_root(void)
 {
 	return root_from_env("VFIO_CDEV_DEV_ROOT", "/dev");
 }
 
 const char *
-rte_vfio_cdev_sys_root(void)
+eal_vfio_sys_root(void)
 {
 	return root_from_env("VFIO_CDEV_SYS_ROOT", "/sys");
 }
@@ -82,8 +83,17 @@ rte_vfio_cdev_sys_root(void)
 static int
 stat_under_dev(const char *rel, struct stat *st, char *path, size_t len)
 {
-	snprintf(path, len, "%s/%s", rte_vfio_cdev_dev_root(), rel);
+	snprintf(path, len, "%s/%s", eal_vfio_dev_root(), rel);
 	return stat(path, st);
+}
+
+static bool
+exists_under_sys(const char *rel)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", eal_vfio_sys_root(), rel);
+	return access(path, F_OK) == 0;
 }
 
 /* True if sysfs lists an IOMMU (dmar0, ivhd0, a virtio-iommu, ...). */
@@ -95,7 +105,7 @@ iommu_present(void)
 	bool found = false;
 	DIR *d;
 
-	snprintf(path, sizeof(path), "%s/class/iommu", rte_vfio_cdev_sys_root());
+	snprintf(path, sizeof(path), "%s/class/iommu", eal_vfio_sys_root());
 	d = opendir(path);
 	if (d == NULL)
 		return false;
@@ -114,7 +124,7 @@ vfio_noiommu(void)
 
 	snprintf(path, sizeof(path),
 		"%s/module/vfio/parameters/enable_unsafe_noiommu_mode",
-		rte_vfio_cdev_sys_root());
+		eal_vfio_sys_root());
 	f = fopen(path, "re");
 	if (f == NULL)
 		return false;
@@ -124,8 +134,8 @@ vfio_noiommu(void)
 	return c == 'Y' || c == 'y' || c == '1';
 }
 
-/* Why the cdev interface cannot drive this host's vfio-pci devices, or
- * NULL if it can (as far as can be told before opening anything).
+/* Why this process cannot use cdev mode, or NULL if it can (as far as
+ * can be told before opening anything).
  */
 static const char *
 cdev_unusable(char *buf, size_t len)
@@ -135,42 +145,77 @@ cdev_unusable(char *buf, size_t len)
 
 	if (stat_under_dev("iommu", &st, path, sizeof(path)) < 0 ||
 			!S_ISCHR(st.st_mode)) {
-		snprintf(buf, len, "no %s: the kernel lacks CONFIG_IOMMUFD (vfio-cdev's kernel/ has a config fragment)",
-			path);
-		return buf;
-	}
-	if (stat_under_dev("vfio/devices", &st, path, sizeof(path)) < 0 ||
-			!S_ISDIR(st.st_mode)) {
-		snprintf(buf, len,
-			"no %s: no device bound to vfio-pci, or the kernel lacks CONFIG_VFIO_DEVICE_CDEV (vfio-cdev's kernel/ has a config fragment)",
+		snprintf(buf, len, exists_under_sys("module/iommufd") ?
+			"no %s" :
+			"no %s: load iommufd, or use a kernel with CONFIG_IOMMUFD",
 			path);
 		return buf;
 	}
 	if (vfio_noiommu()) {
-		snprintf(buf, len,
-			"VFIO runs in no-IOMMU mode (enable_unsafe_noiommu_mode), which VFIO cdevs do not support");
+		snprintf(buf, len, "VFIO runs in no-IOMMU mode, which cdev mode does not support");
 		return buf;
 	}
 	if (!iommu_present()) {
 		snprintf(buf, len, "no IOMMU (%s/class/iommu is empty)",
-			rte_vfio_cdev_sys_root());
+			eal_vfio_sys_root());
 		return buf;
 	}
 	return NULL;
 }
 
-/* Auto mode: cdev where the cdev interface can drive vfio-pci devices
- * and this process may use iommufd, else group.
+/* A bus whose devices use the default container itself (the fslmc bus
+ * opens its groups in it): only group mode has one.
+ */
+static const char * const container_buses[] = { "fslmc" };
+
+static int
+any_device(const struct rte_device *dev __rte_unused,
+		const void *data __rte_unused)
+{
+	return 0;
+}
+
+static const char *
+container_bus_used(void)
+{
+	const struct rte_bus *bus;
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(container_buses); i++) {
+		bus = rte_bus_find_by_name(container_buses[i]);
+		if (bus != NULL && bus->find_device != NULL &&
+				bus->find_device(NULL, any_device, NULL) != NULL)
+			return container_buses[i];
+	}
+	return NULL;
+}
+
+/* Auto mode: cdev where this host's vfio-pci devices have cdevs and this
+ * process may use iommufd, and nothing needs group mode's container;
+ * else group.
  */
 static enum rte_vfio_mode
 decide_auto(char *reason, size_t len)
 {
-	char why[PATH_MAX + 128], iommu[PATH_MAX];
+	char why[PATH_MAX + 128], iommu[PATH_MAX], devices[PATH_MAX];
+	const char *bus;
 	struct stat st;
 	int fd;
 
 	if (cdev_unusable(why, sizeof(why)) != NULL) {
 		snprintf(reason, len, "auto: %s", why);
+		return RTE_VFIO_MODE_GROUP;
+	}
+	if (stat_under_dev("vfio/devices", &st, devices, sizeof(devices)) < 0 ||
+			!S_ISDIR(st.st_mode)) {
+		snprintf(reason, len, "auto: no %s (no device has a VFIO cdev)",
+			devices);
+		return RTE_VFIO_MODE_GROUP;
+	}
+	bus = container_bus_used();
+	if (bus != NULL) {
+		snprintf(reason, len, "auto: the %s bus uses the VFIO container",
+			bus);
 		return RTE_VFIO_MODE_GROUP;
 	}
 	stat_under_dev("iommu", &st, iommu, sizeof(iommu));
@@ -181,8 +226,8 @@ decide_auto(char *reason, size_t len)
 		return RTE_VFIO_MODE_GROUP;
 	}
 	close(fd);
-	snprintf(reason, len, "auto: %s, /dev/vfio/devices and an IOMMU present",
-		iommu);
+	snprintf(reason, len, "auto: %s, %s and an IOMMU present", iommu,
+		devices);
 	return RTE_VFIO_MODE_CDEV;
 }
 
@@ -232,7 +277,7 @@ eal_vfio_mode_state(enum rte_vfio_mode *requested,
 }
 
 /* cdev mode: the primary opens the iommufd and allocates the IOAS;
- * secondaries get device fds from it (drivers/bus/vfio_cdev).
+ * secondaries get device fds from it.
  */
 static int
 cdev_enable(void)
@@ -247,6 +292,9 @@ cdev_enable(void)
 			why);
 		return -1;
 	}
+	if (container_bus_used() != NULL)
+		RTE_LOG(WARNING, EAL, "VFIO cdev mode: the %s bus needs the VFIO container, which only group mode has\n",
+			container_bus_used());
 	stat_under_dev("iommu", &st, path, sizeof(path));
 	return eal_iommufd_open(path);
 }
@@ -260,7 +308,7 @@ eal_vfio_mode_enable(void)
 		rte_eal_get_configuration()->mem_config->vfio_mode = mode;
 	} else if (requested_mode != RTE_VFIO_MODE_AUTO &&
 			requested_mode != mode) {
-		RTE_LOG(ERR, EAL, "--vfio-mode=%s: the primary process runs in %s mode, and a secondary process uses its primary's mode; leave --vfio-mode out\n",
+		RTE_LOG(ERR, EAL, "--vfio-mode=%s: the primary process runs in %s mode, which its secondaries share; leave --vfio-mode out\n",
 			rte_vfio_mode_name(requested_mode),
 			rte_vfio_mode_name(mode));
 		return -1;

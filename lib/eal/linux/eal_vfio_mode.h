@@ -22,6 +22,13 @@ int eal_vfio_mode_parse(const char *arg);
  */
 int eal_vfio_mode_enable(void);
 
+/* Directories that stand for /dev and /sys (VFIO_CDEV_DEV_ROOT and
+ * VFIO_CDEV_SYS_ROOT, for tests with a fake tree; set-user-ID and
+ * file-capability processes ignore them).
+ */
+const char *eal_vfio_dev_root(void);
+const char *eal_vfio_sys_root(void);
+
 /* What --vfio-mode asked for, the mode in use (RTE_VFIO_MODE_AUTO while
  * VFIO is not enabled) and why, for telemetry.
  */

@@ -9,19 +9,24 @@
  *                    bytes mapped, map and unmap ioctls, external users
  *                    (null when the process has no IOAS: group mode, or
  *                    a secondary process, which maps nothing)
- * The devices are the PCI bus's cdev backend's (/vfio_cdev/devices).
+ *   /vfio_cdev/devices  the devices reached through their cdev, as columns
+ *                    (entry i of each is device i): name, cdev, its
+ *                    device number, iommufd's device ID, state; empty in
+ *                    group mode
  */
 
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/sysmacros.h>
 
 #include <rte_common.h>
 #include <rte_telemetry.h>
 #include <rte_vfio_cdev.h>
 
 #include "eal_iommufd.h"
+#include "eal_vfio_cdev.h"
 #include "eal_vfio_mode.h"
 
 /* Ranges listed at most: a dict or array holds a bounded number. */
@@ -86,8 +91,58 @@ handle_ioas(const char *cmd __rte_unused, const char *params __rte_unused,
 	return 0;
 }
 
+/* The columns of /vfio_cdev/devices: telemetry nests arrays only. */
+enum column { NAME, CDEV, DEVT, DEVID, STATE, NB_COLUMNS };
+
+static const char * const column_names[NB_COLUMNS] = {
+	[NAME] = "pci", [CDEV] = "cdev", [DEVT] = "devt", [DEVID] = "devid",
+	[STATE] = "state",
+};
+
+static void
+add_device(const struct vfio_cdev_device *dev, void *arg)
+{
+	struct rte_tel_data **col = arg;
+	char devt[32];
+
+	snprintf(devt, sizeof(devt), "%u:%u", major(dev->devt),
+		minor(dev->devt));
+	rte_tel_data_add_array_string(col[NAME], dev->name);
+	rte_tel_data_add_array_string(col[CDEV], dev->cdev_name);
+	rte_tel_data_add_array_string(col[DEVT], devt);
+	rte_tel_data_add_array_u64(col[DEVID], dev->devid);
+	rte_tel_data_add_array_string(col[STATE],
+		vfio_cdev_state_name(dev->state));
+}
+
+static int
+handle_devices(const char *cmd __rte_unused,
+		const char *params __rte_unused, struct rte_tel_data *d)
+{
+	struct rte_tel_data *col[NB_COLUMNS];
+	unsigned int i;
+
+	for (i = 0; i < NB_COLUMNS; i++) {
+		col[i] = rte_tel_data_alloc();
+		if (col[i] == NULL) {
+			while (i-- > 0)
+				rte_tel_data_free(col[i]);
+			return -ENOMEM;
+		}
+		rte_tel_data_start_array(col[i], i == DEVID ?
+			RTE_TEL_U64_VAL : RTE_TEL_STRING_VAL);
+	}
+	vfio_cdev_devices_walk(add_device, col);
+	rte_tel_data_start_dict(d);
+	for (i = 0; i < NB_COLUMNS; i++)
+		rte_tel_data_add_dict_container(d, column_names[i], col[i], 0);
+	return 0;
+}
+
 RTE_INIT(vfio_telemetry)
 {
+	rte_telemetry_register_cmd("/vfio_cdev/devices", handle_devices,
+		"Devices reached through their VFIO cdev. Takes no parameters");
 	rte_telemetry_register_cmd("/vfio/mode", handle_mode,
 		"VFIO mode in use, asked for, and why. Takes no parameters");
 	rte_telemetry_register_cmd("/vfio_cdev/ioas", handle_ioas,

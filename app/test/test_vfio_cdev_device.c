@@ -3,12 +3,12 @@
  */
 
 /*
- * The PCI bus's cdev backend against fake devfs/sysfs trees: which cdev a
- * PCI device resolves to, what is refused, that the node opened is the
+ * EAL's VFIO cdev device side against fake devfs/sysfs trees: which cdev
+ * a device resolves to, what is refused, that the node opened is the
  * device's even when the kernel hands its number to another device
- * meanwhile, and that every failure leaves no fd, mapping or interrupt
- * handle behind (fd 0 included: a fresh interrupt handle holds fd 0),
- * and who gives a VF token at bind.
+ * meanwhile, that a failed rte_vfio_setup_device() in cdev mode leaves no
+ * fd behind (fd 0 included) and hands nothing out, and who gives a VF
+ * token at bind.
  * The nodes are memory devices under other names, so opening works and
  * the VFIO ioctls fail (ENOTTY), as they would on a foreign device.
  */
@@ -21,15 +21,13 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include <bus_pci_driver.h>
-#include <rte_interrupts.h>
-#include <rte_pci.h>
+#include <rte_errno.h>
 #include <rte_string_fns.h>
 
 #include "test.h"
 #include "vfio_test_proc.h"
 #include "vfio_cdev_fake_tree.h"
-#include "vfio_cdev_private.h"
+#include "eal_vfio_cdev.h"
 
 static struct fake_tree tree;
 
@@ -42,27 +40,27 @@ static const struct fake_pci e1000e_b = {
 static const struct fake_pci virtio_net = {
 	"0000:00:04.0", "0x1af4", "0x1041", "0x1af4", "0x1100", "0x020000", NULL
 };
+static const struct fake_pci unbound = {
+	"0000:00:06.0", "0x8086", "0x10d3", "0x8086", "0x0000", "0x020000", ""
+};
 
-/* A PCI device as the PCI bus hands it to the backend. */
-static struct rte_pci_device pci;
+/* A device as rte_vfio_setup_device() starts it. */
 static struct vfio_cdev_device dev;
 
-static void
-pci_set(const char *bdf)
+/* What the PCI bus passes as sysfs_base: the fake tree's. */
+static const char *
+sysfs_base(void)
 {
-	rte_intr_instance_free(pci.intr_handle);
-	rte_intr_instance_free(pci.vfio_req_intr_handle);
-	memset(&pci, 0, sizeof(pci));
-	rte_pci_addr_parse(bdf, &pci.addr);
-	rte_pci_device_name(&pci.addr, pci.name, sizeof(pci.name));
-	pci.device.name = pci.name;
-	pci.kdrv = RTE_PCI_KDRV_VFIO;
-	/* what the PCI bus allocates before mapping: fds are 0 */
-	pci.intr_handle = rte_intr_instance_alloc(RTE_INTR_INSTANCE_F_PRIVATE);
-	pci.vfio_req_intr_handle =
-		rte_intr_instance_alloc(RTE_INTR_INSTANCE_F_PRIVATE);
+	return getenv("SYSFS_PCI_DEVICES");
+}
+
+static void
+dev_set(const char *bdf)
+{
 	memset(&dev, 0, sizeof(dev));
-	dev.pci = &pci;
+	strlcpy(dev.name, bdf, sizeof(dev.name));
+	snprintf(dev.sysfs_dir, sizeof(dev.sysfs_dir), "%s/%s", sysfs_base(),
+		bdf);
 	dev.fd = -1;
 }
 
@@ -76,9 +74,6 @@ static void
 tree_teardown(void)
 {
 	fake_tree_destroy(&tree);
-	rte_intr_instance_free(pci.intr_handle);
-	rte_intr_instance_free(pci.vfio_req_intr_handle);
-	memset(&pci, 0, sizeof(pci));
 }
 
 /* The three devices above as vfio0 (virtio), vfio1 and vfio2 (e1000e):
@@ -101,7 +96,7 @@ expect_resolved(const char *bdf, unsigned int minor)
 {
 	char name[VFIO_CDEV_NAME_LEN];
 
-	pci_set(bdf);
+	dev_set(bdf);
 	TEST_ASSERT_SUCCESS(vfio_cdev_resolve(&dev), "%s not resolved", bdf);
 	snprintf(name, sizeof(name), "vfio%u", minor);
 	TEST_ASSERT_SUCCESS(strcmp(dev.cdev_name, name), "%s: cdev %s, not %s",
@@ -177,7 +172,7 @@ expect_a_refused(void)
 {
 	int fds = proc_fd_count();
 
-	pci_set("0000:00:02.0");
+	dev_set("0000:00:02.0");
 	TEST_ASSERT_FAIL(vfio_cdev_resolve(&dev), "0000:00:02.0 accepted");
 	TEST_ASSERT_EQUAL(proc_fd_count(), fds, "fd left behind");
 	TEST_ASSERT_SUCCESS(expect_resolved("0000:00:03.0", 2), "b");
@@ -230,14 +225,20 @@ test_cdev_support_off(void)
 	return expect_a_refused();
 }
 
-/* A device bound to vfio-pci on a kernel without VFIO cdevs (< 6.2). */
+/* A device bound to vfio-pci on a kernel without VFIO cdevs: refused,
+ * not taken for a device VFIO does not manage.
+ */
 static int
 test_no_vfio_dev(void)
 {
+	int ret;
+
 	TEST_ASSERT_SUCCESS(fake_tree_add_device(&tree, -1, &e1000e_a,
 		FAKE_NODE_NONE), "add");
-	pci_set("0000:00:02.0");
-	TEST_ASSERT_FAIL(vfio_cdev_resolve(&dev), "resolved without vfio-dev");
+	dev_set("0000:00:02.0");
+	ret = vfio_cdev_resolve(&dev);
+	TEST_ASSERT(ret < 0 && ret != -ENOENT,
+		"resolved without vfio-dev, or said not managed (%d)", ret);
 	return TEST_SUCCESS;
 }
 
@@ -251,30 +252,37 @@ test_two_cdevs(void)
 	return expect_a_refused();
 }
 
-/* Group mode (the PCI bus) leaves devices of other drivers alone, vfio-pci
- * variants included; the backend refuses them too, should a device be
- * rebound between the scan and the mapping.
+/*
+ * A device VFIO does not manage (another driver, or none) is "not
+ * managed" (-ENOENT), which rte_vfio_setup_device() reports as group mode
+ * does; one of a VFIO variant driver resolves, as group mode's
+ * rte_vfio_setup_device() opens it (the PCI bus leaves those alone).
  */
 static int
-test_not_vfio_pci(void)
+test_other_drivers(void)
 {
-	static const char * const drivers[] = {
-		"mlx5_vfio_pci", "virtio_vfio_pci", "e1000e", "",
+	static const struct {
+		const char *driver;
+		int minor;	/* its cdev, or none */
+		int want;
+	} cases[] = {
+		{ "e1000e", -1, -ENOENT }, { "", -1, -ENOENT },
+		{ "mlx5_vfio_pci", 1, 0 }, { "virtio_vfio_pci", 1, 0 },
 	};
-	struct fake_pci variant = e1000e_a;
+	struct fake_pci other = e1000e_a;
 	unsigned int i;
 	int ret;
 
-	for (i = 0; i < RTE_DIM(drivers); i++) {
-		printf("driver \"%s\"\n", drivers[i]);
-		variant.driver = drivers[i];
-		TEST_ASSERT_SUCCESS(fake_tree_add_device(&tree, 1, &variant,
-			FAKE_NODE_OK), "add");
-		pci_set("0000:00:02.0");
+	for (i = 0; i < RTE_DIM(cases); i++) {
+		printf("driver \"%s\"\n", cases[i].driver);
+		other.driver = cases[i].driver;
+		TEST_ASSERT_SUCCESS(fake_tree_add_device(&tree, cases[i].minor,
+			&other, FAKE_NODE_OK), "add");
+		dev_set("0000:00:02.0");
 		ret = vfio_cdev_resolve(&dev);
 		tree_teardown();
-		TEST_ASSERT_FAIL(ret, "a device bound to \"%s\" was taken",
-			drivers[i]);
+		TEST_ASSERT_EQUAL(ret, cases[i].want, "driver \"%s\": %d",
+			cases[i].driver, ret);
 		TEST_ASSERT_SUCCESS(tree_setup(), "tree");
 	}
 	return TEST_SUCCESS;
@@ -445,74 +453,40 @@ same_file(const struct stat *a, const struct stat *b)
 }
 
 /*
- * The whole mapping of a device whose node is not a VFIO device (the
- * process has no iommufd either): refused, with the fds, the mappings and
- * the interrupt handles as they were, and fd 0 untouched.
+ * rte_vfio_setup_device() in cdev mode of a device whose node is not a
+ * VFIO device (the process has no iommufd either): refused at the bind,
+ * with the fds as they were, fd 0 untouched, and no fd handed out or
+ * kept for a release.
  */
 static int
-test_map_fails_cleanly(void)
+test_setup_fails_cleanly(void)
 {
+	struct vfio_device_info info = { .argsz = sizeof(info) };
 	struct stat st0, st1;
-	int fds, maps, saved, p[2], ret;
+	int fds, saved, p[2], ret, fd = -1;
 
 	TEST_ASSERT_SUCCESS(add_three(FAKE_NODE_OK), "tree");
-	pci_set("0000:00:02.0");
-	fds = proc_fd_count();
-	maps = proc_maps_count(NULL);
-	TEST_ASSERT_SUCCESS(stdin_pipe(&saved, p), "pipe on fd 0");
-	stdin_identity(&st0);
-	ret = vfio_cdev_map_resource(&pci);
-	stdin_identity(&st1);
-	stdin_restore(saved, p);
-
-	TEST_ASSERT_FAIL(ret, "mapped a device that is not VFIO");
-	TEST_ASSERT(same_file(&st0, &st1), "fd 0 was closed or replaced");
-	TEST_ASSERT_EQUAL(proc_fd_count(), fds, "fd left behind");
-	TEST_ASSERT_EQUAL(proc_maps_count(NULL), maps, "mapping left behind");
-	TEST_ASSERT_EQUAL(rte_intr_fd_get(pci.intr_handle), -1,
-		"the interrupt handle holds an fd");
-	TEST_ASSERT_EQUAL(rte_intr_fd_get(pci.vfio_req_intr_handle), -1,
-		"the request interrupt handle holds an fd");
-	TEST_ASSERT_FAIL(vfio_cdev_unmap_resource(&pci),
-		"a device that failed is still mapped");
-	return TEST_SUCCESS;
-}
-
-/*
- * Interrupt set-up failing (GET_IRQ_INFO refused; --vfio-intr asking for
- * what the device lacks fails the same way) and the request IRQ failing
- * to arm: the handles hold -1, fd 0 stays, no eventfd stays.
- */
-static int
-test_intr_failure(void)
-{
-	struct stat st0, st1;
-	int fds, saved, p[2], intr, req;
-
-	pci_set("0000:00:02.0");
-	snprintf(dev.cdev_name, sizeof(dev.cdev_name), "vfio1");
 	fds = proc_fd_count();
 	TEST_ASSERT_SUCCESS(stdin_pipe(&saved, p), "pipe on fd 0");
 	stdin_identity(&st0);
-	dev.fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-	intr = vfio_cdev_intr_setup(&dev);
-	req = vfio_cdev_req_enable(&dev);
-	vfio_cdev_intr_teardown(&dev);
-	vfio_cdev_req_disable(&dev);
-	close(dev.fd);
+	ret = vfio_cdev_setup_device(sysfs_base(), "0000:00:02.0", &fd,
+		&info);
 	stdin_identity(&st1);
 	stdin_restore(saved, p);
 
-	TEST_ASSERT(intr < 0, "interrupts set up on a device without any");
-	TEST_ASSERT(req < 0, "request IRQ armed on a device without any");
+	TEST_ASSERT_EQUAL(ret, -1, "set up a device that is not VFIO");
+	TEST_ASSERT_EQUAL(fd, -1, "an fd was handed out");
 	TEST_ASSERT(same_file(&st0, &st1), "fd 0 was closed or replaced");
 	TEST_ASSERT_EQUAL(proc_fd_count(), fds, "fd left behind");
-	TEST_ASSERT_EQUAL(rte_intr_fd_get(pci.intr_handle), -1,
-		"the interrupt handle holds an fd");
-	TEST_ASSERT_EQUAL(rte_intr_dev_fd_get(pci.intr_handle), -1,
-		"the interrupt handle holds the device fd");
-	TEST_ASSERT_EQUAL(rte_intr_fd_get(pci.vfio_req_intr_handle), -1,
-		"the request interrupt handle holds an fd");
+	TEST_ASSERT(!vfio_cdev_owns_fd(0), "fd 0 is taken for a device");
+	TEST_ASSERT_FAIL(vfio_cdev_release_device("0000:00:02.0", 0),
+		"a device that failed can be released");
+	/* one that is no VFIO device at all: what group mode says */
+	TEST_ASSERT_SUCCESS(fake_tree_add_device(&tree, -1, &unbound,
+		FAKE_NODE_NONE), "add");
+	TEST_ASSERT_EQUAL(vfio_cdev_setup_device(sysfs_base(), unbound.bdf,
+		&fd, &info), 1, "a device of no driver is not skipped");
+	TEST_ASSERT_EQUAL(proc_fd_count(), fds, "fd left behind");
 	return TEST_SUCCESS;
 }
 
@@ -546,9 +520,9 @@ make_vf(const char *pf, const char *vf)
 static int
 expect_role(const char *bdf, enum vfio_cdev_sriov want, const char *want_pf)
 {
-	char pf[PCI_PRI_STR_SIZE] = "";
+	char pf[RTE_DEV_NAME_MAX_LEN] = "";
 
-	pci_set(bdf);
+	dev_set(bdf);
 	TEST_ASSERT_EQUAL(vfio_cdev_sriov_role(&dev, pf, sizeof(pf)), want,
 		"%s: SR-IOV role", bdf);
 	if (want == VFIO_CDEV_SRIOV_VF)
@@ -593,8 +567,8 @@ test_sriov_role(void)
 	return TEST_SUCCESS;
 }
 
-static struct unit_test_suite vfio_cdev_backend_suite = {
-	.suite_name = "vfio_cdev backend on fake trees",
+static struct unit_test_suite vfio_cdev_device_suite = {
+	.suite_name = "VFIO cdev devices on fake trees",
 	.unit_test_cases = {
 		TEST_CASE(test_name_valid),
 		TEST_CASE(test_parse_devt),
@@ -607,23 +581,22 @@ static struct unit_test_suite vfio_cdev_backend_suite = {
 		TEST_CASE_ST(tree_setup, tree_teardown, test_cdev_support_off),
 		TEST_CASE_ST(tree_setup, tree_teardown, test_no_vfio_dev),
 		TEST_CASE_ST(tree_setup, tree_teardown, test_two_cdevs),
-		TEST_CASE_ST(tree_setup, tree_teardown, test_not_vfio_pci),
+		TEST_CASE_ST(tree_setup, tree_teardown, test_other_drivers),
 		TEST_CASE_ST(tree_setup, tree_teardown, test_garbage),
 		TEST_CASE_ST(tree_setup, tree_teardown, test_open),
 		TEST_CASE_ST(tree_setup, tree_teardown, test_cdev_reused),
 		TEST_CASE_ST(tree_setup, tree_teardown, test_node_swapped),
 		TEST_CASE_ST(tree_setup, tree_teardown, test_node_replaced),
-		TEST_CASE_ST(tree_setup, tree_teardown, test_map_fails_cleanly),
-		TEST_CASE_ST(tree_setup, tree_teardown, test_intr_failure),
+		TEST_CASE_ST(tree_setup, tree_teardown, test_setup_fails_cleanly),
 		TEST_CASE_ST(tree_setup, tree_teardown, test_sriov_role),
 		TEST_CASES_END()
 	}
 };
 
 static int
-test_vfio_cdev_backend(void)
+test_vfio_cdev_device(void)
 {
-	return unit_test_suite_runner(&vfio_cdev_backend_suite);
+	return unit_test_suite_runner(&vfio_cdev_device_suite);
 }
 
-REGISTER_TEST_COMMAND(vfio_cdev_backend_autotest, test_vfio_cdev_backend);
+REGISTER_TEST_COMMAND(vfio_cdev_device_autotest, test_vfio_cdev_device);

@@ -2,8 +2,8 @@
  * Copyright(c) 2026 The vfio-cdev authors
  */
 
-#ifndef VFIO_CDEV_UAPI_H
-#define VFIO_CDEV_UAPI_H
+#ifndef EAL_VFIO_CDEV_UAPI_H
+#define EAL_VFIO_CDEV_UAPI_H
 
 /*
  * The VFIO cdev ioctls (Linux 6.6+, include/uapi/linux/vfio.h). Debian
@@ -15,9 +15,9 @@
 #include <linux/vfio.h>
 
 /*
- * VFIO_DEVICE_BIND_IOMMUFD's argument as Linux 6.17 (and vfio-cdev's
- * kernel/patches) have it: the kernel reads argsz bytes of it, so older
- * kernels take it too, but they refuse the token flag.
+ * VFIO_DEVICE_BIND_IOMMUFD's argument as Linux 6.17 has it: the kernel
+ * reads argsz bytes of it, so older kernels take it too, but they refuse
+ * the token flag.
  */
 struct vfio_cdev_bind_iommufd {
 	__u32 argsz;
@@ -45,4 +45,4 @@ struct vfio_device_detach_iommufd_pt {
 #define VFIO_DEVICE_DETACH_IOMMUFD_PT _IO(VFIO_TYPE, VFIO_BASE + 20)
 #endif /* VFIO_DEVICE_BIND_IOMMUFD */
 
-#endif /* VFIO_CDEV_UAPI_H */
+#endif /* EAL_VFIO_CDEV_UAPI_H */

@@ -2,11 +2,11 @@
  * Copyright(c) 2026 The vfio-cdev authors
  */
 
-#ifndef VFIO_CDEV_PARSE_H
-#define VFIO_CDEV_PARSE_H
+#ifndef EAL_VFIO_CDEV_PARSE_H
+#define EAL_VFIO_CDEV_PARSE_H
 
 /*
- * What the backend reads from sysfs and devfs names, parsed strictly:
+ * What cdev mode reads from sysfs and devfs names, parsed strictly:
  * anything but the exact form the kernel writes is refused. No DPDK
  * dependency, so that the fuzz targets (app/test/fuzz) take it alone.
  */
@@ -26,4 +26,4 @@ bool vfio_cdev_name_valid(const char *name);
  */
 int vfio_cdev_parse_devt(const char *s, dev_t *devt);
 
-#endif /* VFIO_CDEV_PARSE_H */
+#endif /* EAL_VFIO_CDEV_PARSE_H */

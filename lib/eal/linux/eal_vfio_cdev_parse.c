@@ -5,7 +5,7 @@
 #include <string.h>
 #include <sys/sysmacros.h>
 
-#include "vfio_cdev_parse.h"
+#include "eal_vfio_cdev_parse.h"
 
 /* Linux's dev_t: MINORBITS 20, 12 bits of major. */
 #define DEVT_MAJOR_MAX ((1u << 12) - 1)
