@@ -35,6 +35,10 @@ if [ ! -f "$run/command" ]; then
 fi
 . "$run/command"
 
+# run.sh's watchdog takes a guest whose heartbeat stops for frozen
+( while :; do cut -d' ' -f1 /proc/uptime > "$run/heartbeat"; sleep 5; done ) &
+echo $! > /run/testbed-heartbeat.pid
+
 echo "$HUGEPAGES" > /proc/sys/vm/nr_hugepages
 
 # Ethernet controllers go to vfio-pci; driver_override keeps them there.

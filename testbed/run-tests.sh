@@ -57,12 +57,15 @@ check() {
 	report=$BUILD_DIR/testbed/$run.report
 	exec 3>&1 > "$report"
 	testbed/run.sh --name "$run" "$@" > "$out" 2>&1 || rc=$?
-	# QEMU 7.2 has crashed (SIGSEGV) under a guest test, and a guest has
-	# hung before its init, each once: such a run says nothing of the
-	# test, which runs once more; both runs are reported
-	if [ "$rc" -eq 126 ] && [ "$want" -ne 126 ]; then
-		echo "guest-test $name: QEMU crashed or the guest did not boot, run again ($(grep -h 'QEMU itself crashed\|did not boot' "$out"))"
-		mv "$out" "$out.qemu-crash"
+	# QEMU 7.2 has crashed (SIGSEGV) under a guest test, a guest has
+	# hung before its init, and one froze under a test: such a run says
+	# nothing of the test, which runs once more; both runs are reported,
+	# and a second such run fails the test
+	if { [ "$rc" -eq 126 ] || [ "$rc" -eq 127 ]; } && [ "$want" -ne "$rc" ]; then
+		echo "guest-test $name: QEMU crashed or the guest did not boot or froze, run again ($(grep -h 'QEMU itself crashed\|did not boot\|guest froze' "$out"))"
+		mv "$out" "$out.lost"
+		[ ! -f "$BUILD_DIR/testbed/runs/$run/frozen.txt" ] ||
+			mv "$BUILD_DIR/testbed/runs/$run/frozen.txt" "$out.frozen.txt"
 		rc=0
 		testbed/run.sh --name "$run" "$@" > "$out" 2>&1 || rc=$?
 	fi
@@ -94,6 +97,14 @@ qemu_crash_check() {
 	wait
 }
 
+# a guest frozen under a test (here: its heartbeat stopped, as if its
+# init no longer ran): stopped, told apart, its CPUs dumped
+frozen_check() {
+	check "$1" 127 -- sh -c 'kill -STOP $(cat /run/testbed-heartbeat.pid); sleep 600'
+	grep -q 'info status\|VM status' "$BUILD_DIR/testbed/runs/$1/frozen.txt" ||
+		{ echo "guest-test $1: FAIL, no QEMU state in frozen.txt"; echo "$1" >> "$failed_list"; }
+}
+
 mkdir -p "$BUILD_DIR/testbed"
 failed_list=$BUILD_DIR/testbed/failed-tests.$$
 : > "$failed_list"
@@ -104,7 +115,7 @@ if [ $# -eq 0 ] || [ "$all" -eq 1 ]; then
 		[ "${t##*/}" = lib.sh ] || tests+=("$(basename "$t" .sh)")
 	done
 	tests+=(runner-status runner-fault-fails runner-fault-expected runner-fault-missing
-		runner-qemu-crash)
+		runner-qemu-crash runner-frozen)
 fi
 tests+=("$@")
 
@@ -132,6 +143,8 @@ for t in "${tests[@]}"; do
 		launch check "$t" 1 --expect-iommu-fault -- true ;;
 	runner-qemu-crash)
 		launch qemu_crash_check "$t" ;;
+	runner-frozen)
+		launch frozen_check "$t" ;;
 	*)
 		name=${t%%\[*}
 		want=${t#"$name"}

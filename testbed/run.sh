@@ -28,7 +28,9 @@
 # build/testbed/runs/NAME/. An IOMMU (DMAR) fault in the guest fails the
 # run unless --expect-iommu-fault is given. Exits 124 if the guest did not
 # finish in time, 125 if it stopped without a status, 126 if QEMU itself
-# crashed or the guest did not boot.
+# crashed or the guest did not boot, 127 if the guest froze (its init's
+# heartbeat stopped for a minute: QEMU's view of its CPUs is kept in
+# frozen.txt).
 set -euo pipefail
 . "$(dirname "$0")/../scripts/common.sh"
 
@@ -81,18 +83,63 @@ FAULT_PATTERN='DMAR: \[(DMA Read|DMA Write|INTR-REMAP)|DMAR: DRHD: handling faul
 
 start=$(date +%s)
 rc=0
-# a guest boots in 3-10 s; one that has not reached its init in 60 s is
-# stuck (seen twice: once with no console output at all, once with the
-# kernel's RCU reporting that CPU 1's timer never fired): stopped, and
-# told apart
-rm -f "$run/no-boot"
+# A guest boots in 3-10 s; one that has not reached its init in 60 s is
+# stuck (seen: no console output at all, or the kernel's RCU reporting
+# that CPU 1's timer never fired). Once running, its init writes a
+# heartbeat every 5 s (init.sh); a guest whose heartbeat stops for 60 s
+# is frozen (seen once: no output after testpmd probed its ports, QEMU
+# nearly idle). Either is stopped and told apart; a frozen one's CPUs are
+# asked about first, over QEMU's monitor.
+rm -f "$run/no-boot" "$run/frozen.txt" "$run/heartbeat"
+qemu_state() {
+	/usr/bin/python3 - "$run/monitor.sock" <<'PY'
+import re, socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(2)
+s.connect(sys.argv[1])
+out = b""
+for cmd in (b"info status", b"info cpus", b"info registers -a"):
+    s.sendall(cmd + b"\n")
+    time.sleep(1)
+    try:
+        while True:
+            data = s.recv(1 << 16)
+            if not data:
+                break
+            out += data
+    except socket.timeout:
+        pass
+# the monitor echoes what it is sent, redrawn keystroke by keystroke
+text = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", out.decode(errors="replace"))
+sys.stdout.write(re.sub(r"\(qemu\) [^\n]*", "(qemu)", text))
+PY
+}
 (
 	for _ in $(seq 60); do
-		grep -q "testbed: ready" "$run/console.log" 2> /dev/null && exit 0
+		grep -q "testbed: ready" "$run/console.log" 2> /dev/null && break
 		sleep 1
 	done
-	touch "$run/no-boot"
-	pkill -KILL -f "logfile=$run/console.log"
+	if ! grep -q "testbed: ready" "$run/console.log" 2> /dev/null; then
+		touch "$run/no-boot"
+		pkill -KILL -f "logfile=$run/console.log"
+		exit 0
+	fi
+	last= since=$(date +%s)
+	while sleep 5; do
+		beat=$(cat "$run/heartbeat" 2> /dev/null || true)
+		if [ "$beat" != "$last" ]; then
+			last=$beat
+			since=$(date +%s)
+		elif [ $(( $(date +%s) - since )) -ge 60 ]; then
+			{
+				echo "last heartbeat: guest uptime ${last:-none} s"
+				ps -o pid,stat,pcpu,time -p "$(pgrep -f "^qemu-system.*logfile=$run/console.log" | head -1)"
+				qemu_state
+			} > "$run/frozen.txt" 2>&1
+			pkill -KILL -f "logfile=$run/console.log"
+			exit 0
+		fi
+	done
 ) &
 watchdog=$!
 # no_timer_check: on a loaded host, TCG's IO-APIC timer can miss the
@@ -100,7 +147,8 @@ watchdog=$!
 # IO-APIC"), which then panics.
 timeout --foreground "$timeout_s" qemu-system-x86_64 \
 	-accel tcg -M q35 -cpu max -m 2G -smp 2 \
-	-display none -vga none -monitor none -no-reboot \
+	-display none -vga none -no-reboot \
+	-monitor unix:"$run/monitor.sock",server=on,wait=off \
 	-chardev stdio,id=con,signal=off,logfile="$run/console.log" \
 	-serial chardev:con \
 	-kernel "$kernel" \
@@ -129,6 +177,10 @@ kill "$watchdog" 2> /dev/null || true
 if [ -f "$run/no-boot" ]; then
 	log "the guest did not boot within 60 s (QEMU stopped); see $run/console.log"
 	exit 126
+fi
+if [ -f "$run/frozen.txt" ]; then
+	log "the guest froze: no heartbeat for 60 s (QEMU stopped); see $run/frozen.txt and $run/console.log"
+	exit 127
 fi
 if [ ! -f "$run/status" ] && [ "$rc" -gt 128 ]; then
 	log "QEMU itself crashed (signal $((rc - 128))), not the guest; see $run/console.log"
