@@ -19,41 +19,39 @@ TEST_TARGET=$DPDK_SUBDIR/app/test/dpdk-test-vfio-cdev
 
 # name | file | sed expression that breaks it
 MUTANTS='
-no-rdev-check|drivers/bus/vfio_cdev/vfio_cdev_resolve.c|s/st.st_rdev != dev->devt/0/
-follow-symlinks|drivers/bus/vfio_cdev/vfio_cdev_resolve.c|s/if (lstat(node, &st)/if (stat(node, \&st)/
-no-chr-check|drivers/bus/vfio_cdev/vfio_cdev_resolve.c|s/!S_ISCHR(st.st_mode)/0/
-lax-devt|drivers/bus/vfio_cdev/vfio_cdev_parse.c|s/\*p != .\\0.)/0)/
-devt-out-of-range|drivers/bus/vfio_cdev/vfio_cdev_parse.c|s/if (v > max)/if (v > max \&\& 0)/
-any-driver|drivers/bus/vfio_cdev/vfio_cdev_resolve.c|s/strcmp(drv, "vfio-pci") != 0/0/
-first-of-several-cdevs|drivers/bus/vfio_cdev/vfio_cdev_resolve.c|s/if (n != 1) {/if (n == 0) {/
-open-follows-links|drivers/bus/vfio_cdev/vfio_cdev_device.c|s/ | O_NOFOLLOW//
-open-no-fstat-check|drivers/bus/vfio_cdev/vfio_cdev_device.c|s/st.st_rdev != dev->devt/0/
-open-no-identity-check|drivers/bus/vfio_cdev/vfio_cdev_device.c|s/if (vfio_cdev_check_identity(dev) < 0) {/if (0) {/
-intr-handles-keep-fd0|drivers/bus/vfio_cdev/vfio_cdev_device.c|s/^\tvfio_cdev_intr_init(dev);/\t(void)0;/
+no-rdev-check|lib/eal/linux/eal_vfio_cdev_sysfs.c|s/st.st_rdev != dev->devt/0/
+follow-symlinks|lib/eal/linux/eal_vfio_cdev_sysfs.c|s/if (lstat(node, &st)/if (stat(node, \&st)/
+no-chr-check|lib/eal/linux/eal_vfio_cdev_sysfs.c|s/!S_ISCHR(st.st_mode)/0/
+lax-devt|lib/eal/linux/eal_vfio_cdev_parse.c|s/\*p != .\\0.)/0)/
+devt-out-of-range|lib/eal/linux/eal_vfio_cdev_parse.c|s/if (v > max)/if (v > max \&\& 0)/
+any-driver-managed|lib/eal/linux/eal_vfio_cdev_sysfs.c|s/strncmp(drv, "vfio", 4) != 0/0/
+first-of-several-cdevs|lib/eal/linux/eal_vfio_cdev_sysfs.c|s/if (n != 1) {/if (n == 0) {/
+open-follows-links|lib/eal/linux/eal_vfio_cdev.c|s/ | O_NOFOLLOW//
+open-no-fstat-check|lib/eal/linux/eal_vfio_cdev.c|s/st.st_rdev != dev->devt/0/
+open-no-identity-check|lib/eal/linux/eal_vfio_cdev.c|s/if (vfio_cdev_check_identity(dev) < 0) {/if (0) {/
+failed-setup-hands-fd|lib/eal/linux/eal_vfio_cdev.c|s/^\t\tteardown(dev);/\t\t(void)0;/
 table-no-overlap-check|lib/eal/common/eal_dma_table.c|s/if (eal_dma_table_find(t, a->iova, a->len, \&i) != 0)/if (eal_dma_table_find(t, a->iova, a->len, \&i) != 0 \&\& 0)/
 table-cuts-areas|lib/eal/common/eal_dma_table.c|s/area_end(\&t->areas\[i + n - 1\]) > iova + len)/0)/
 auto-always-cdev|lib/eal/linux/eal_vfio_mode.c|s/return RTE_VFIO_MODE_GROUP;/return RTE_VFIO_MODE_CDEV;/
 auto-ignores-noiommu|lib/eal/linux/eal_vfio_mode.c|s/if (vfio_noiommu()) {/if (vfio_noiommu() \&\& 0) {/
 auto-ignores-missing-iommu|lib/eal/linux/eal_vfio_mode.c|s/if (!iommu_present()) {/if (!iommu_present() \&\& 0) {/
+auto-ignores-container-bus|lib/eal/linux/eal_vfio_mode.c|s/if (bus != NULL) {/if (bus != NULL \&\& 0) {/
+cdev-needs-devices-dir|lib/eal/linux/eal_vfio_mode.c|s/if (vfio_noiommu()) {/if (access("\/dev\/vfio\/devices", F_OK) != 0 || vfio_noiommu()) {/
 accept-any-mode|lib/eal/linux/eal_vfio_mode.c|s/strcmp(arg, mode_names\[i\]) == 0/1/
-vf-of-any-pf|drivers/bus/vfio_cdev/vfio_cdev_resolve.c|s/"vfio-pci") == 0 ?/"vfio-pci") == 0 || 1 ?/
-no-pf-role|drivers/bus/vfio_cdev/vfio_cdev_resolve.c|s/access(path, F_OK) == 0 ? VFIO_CDEV_SRIOV_PF/access(path, F_OK) != 0 ? VFIO_CDEV_SRIOV_PF/'
+vf-of-any-pf|lib/eal/linux/eal_vfio_cdev_sysfs.c|s/return name != NULL \&\& strcmp(name, "vfio-pci") == 0 ?/return 1 ?/
+no-pf-role|lib/eal/linux/eal_vfio_cdev_sysfs.c|s/access(path, F_OK) == 0 ? VFIO_CDEV_SRIOV_PF/access(path, F_OK) != 0 ? VFIO_CDEV_SRIOV_PF/'
 
-# Killed in the guest by fault-inject.sh (testbed/tests/fault-mutants.sh).
+# Killed in the guest (testbed/tests/fault-mutants.sh) by the guest test
+# in the fourth field, fault-inject.sh if there is none.
 GUEST_MUTANTS='
-fstat-failure-leaks-fd|drivers/bus/vfio_cdev/vfio_cdev_device.c|/"fstat %s: %s", path/{n;s/close(fd);/(void)0;/}
-failed-setup-keeps-bars|drivers/bus/vfio_cdev/vfio_cdev_device.c|/^fail_bars:/{n;s/unmap_bars(dev);/(void)0;/}
-failed-setup-keeps-intr|drivers/bus/vfio_cdev/vfio_cdev_device.c|/^fail_intr:/{n;s/vfio_cdev_intr_teardown(dev);/(void)0;/}
-dma-never-released|drivers/bus/vfio_cdev/vfio_cdev_device.c|s/rte_vfio_cdev_dma_release();/(void)0;/
-remove-keeps-bars|drivers/bus/vfio_cdev/vfio_cdev_device.c|s/^\t\tmunmap(dev->bars\[i\].addr, dev->bars\[i\].len);/\t\t(void)0;/
-req-eventfd-leaks|drivers/bus/vfio_cdev/vfio_cdev_intr.c|/^fail:/{n;s/close(fd);/(void)0;/}
-partial-fill-kept|lib/eal/linux/eal_iommufd.c|s/unmap_dpdk_memory(\&rep);\t\/\* leave the IOAS as it was \*\//(void)0;/
-failed-map-recorded|lib/eal/linux/eal_iommufd.c|s/eal_dma_table_remove(\&iommufd.table, iova, len);/(void)0;/
-refused-unmap-succeeds|lib/eal/linux/eal_iommufd.c|s/if (unmap_area(first, rep) < 0) {/if (unmap_area(first, rep) < 0 \&\& 0) {/
-failed-bar-keeps-reservation|drivers/bus/vfio_cdev/vfio_cdev_device.c|/^fail_unmap:/{n;n;s/munmap(base, reg->size);/(void)0;/}
-free-unmaps-unmapped-pages|lib/eal/linux/eal_iommufd.c|s/ms->iova, ms->len, \&first) == 0)/ms->iova, ms->len, \&first) == 0xffffffffu)/
-map-skips-setup|drivers/bus/vfio_cdev/vfio_cdev_backend.c|s/ret = vfio_cdev_device_setup(dev);/ret = 0;/
-unmap-skips-teardown|drivers/bus/vfio_cdev/vfio_cdev_backend.c|s/^\tvfio_cdev_device_teardown(dev);/\t(void)0;/'
+fstat-failure-leaks-fd|lib/eal/linux/eal_vfio_cdev.c|/"fstat %s: %s", path/{n;s/close(fd);/(void)0;/}
+release-keeps-device|lib/eal/linux/eal_vfio_cdev.c|s/^\tteardown(dev);/\t(void)0;/
+dma-never-released|lib/eal/linux/eal_vfio_cdev.c|s/eal_iommufd_dma_release();/(void)0;/
+partial-fill-kept|lib/eal/linux/eal_iommufd_dma.c|s/eal_iommufd_unmap_all(DPDK_KINDS);\t\/\* the IOAS as it was \*\//(void)0;/
+failed-map-recorded|lib/eal/linux/eal_iommufd.c|s/^\t\teal_dma_table_remove(\&iommufd.table, iova, len);/\t\t(void)0;/
+refused-unmap-forgotten|lib/eal/linux/eal_iommufd.c|s/if (i >= 0 \&\& err != 0 \&\& err != ENOENT)/if (0)/
+free-unmaps-unmapped-pages|lib/eal/linux/eal_iommufd_dma.c|s/if (!eal_iommufd_has_area(ms->addr_64, ms->iova, ms->len,/if (0 \&\& !eal_iommufd_has_area(ms->addr_64, ms->iova, ms->len,/
+lock-held-while-pinning|lib/eal/linux/eal_iommufd.c|/pinning may take long: not under the lock/{s/.*/\tpthread_mutex_lock(\&iommufd.lock);/};/if (ioctl(iommufd.fd, IOMMU_IOAS_MAP, \&map) < 0)/{n;s/$/\n\tpthread_mutex_unlock(\&iommufd.lock);/}|vfio-api.sh cdev'
 
 # Killed by a sanitizer report in the sanitizer build's host suite.
 SANITIZER_MUTANTS='
@@ -123,12 +121,13 @@ while IFS='|' read -r name file expr; do
 done <<< "$SANITIZER_MUTANTS"
 
 rm -rf "$BUILD_DIR/mutants"
-while IFS='|' read -r name file expr; do
+while IFS='|' read -r name file expr killer; do
 	[ -n "$name" ] || continue
 	mutate "$name" "$file" "$expr" ||
 		die "guest mutant $name: its expression no longer changes $file"
 	mkdir -p "$BUILD_DIR/mutants/$name"
 	cp "$MESON_DIR/$TEST_TARGET" "$BUILD_DIR/mutants/$name/"
+	echo "${killer:-fault-inject.sh}" > "$BUILD_DIR/mutants/$name/killer"
 	cp "$REPO_DIR/$file" "$SRC/$file"
 done <<< "$GUEST_MUTANTS"
 [ "$survivors" -eq 0 ]

@@ -15,6 +15,7 @@
  */
 
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,8 @@
 #include <bus_pci_driver.h>
 #include <rte_bus_pci.h>
 #include <rte_dev.h>
+#include <rte_eal_memconfig.h>
+#include <rte_fbarray.h>
 #include <rte_epoll.h>
 #include <rte_ethdev.h>
 #include <rte_ether.h>
@@ -359,6 +362,11 @@ test_extmem(void)
 	TEST_ASSERT_FAIL(rte_dev_dma_unmap(info.device, mem, va, len / 2),
 		"half a mapping was unmapped");
 	TEST_ASSERT_EQUAL(rte_errno, EINVAL, "refused for another reason");
+	/* the right IOVA from another VA: not what was mapped */
+	TEST_ASSERT_FAIL(rte_vfio_container_dma_unmap(
+		RTE_VFIO_DEFAULT_CONTAINER_FD, va + page, va, len),
+		"unmapped with another VA");
+	TEST_ASSERT_EQUAL(rte_errno, EINVAL, "refused for another reason");
 	TEST_ASSERT_SUCCESS(rte_dev_dma_unmap(info.device, mem, va, len),
 		"rte_dev_dma_unmap");
 	TEST_ASSERT_SUCCESS(vfio_test_raw_map(fd, ioas, va, va, page),
@@ -482,11 +490,84 @@ test_unmap_spares_gap(void)
 	return TEST_SUCCESS;
 }
 
+/* The first 2 MiB page of DPDK's memory no segment uses yet. */
+static int
+first_free_page(const struct rte_memseg_list *msl, void *arg)
+{
+	uint64_t *va = arg;
+	int idx;
+
+	if (msl->external || msl->page_sz != RTE_PGSIZE_2M)
+		return 0;
+	/* the walk gives the list const, the fbarray call takes it not */
+	idx = rte_fbarray_find_next_free(
+		(struct rte_fbarray *)(uintptr_t)&msl->memseg_arr, 0);
+	if (idx < 0)
+		return 0;
+	*va = (uintptr_t)RTE_PTR_ADD(msl->base_va, (size_t)idx * msl->page_sz);
+	return 1;
+}
+
+/*
+ * An application maps its memory at an IOVA that DPDK then uses for a
+ * page it allocates (IOVA as VA): the page cannot be mapped (logged), and
+ * freeing it must not unmap the application's mapping, which is not
+ * EAL's.
+ */
+static int
+test_free_spares_user_mapping(void)
+{
+	const size_t page = RTE_PGSIZE_2M;
+	void *mem, *held[64] = { NULL };
+	const struct rte_memseg *ms;
+	bool used = false, kept;
+	unsigned int i, n;
+	uint64_t iova = 0;
+	uint32_t ioas;
+	int fd;
+
+	rte_mcfg_mem_read_lock();
+	rte_memseg_list_walk_thread_unsafe(first_free_page, &iova);
+	rte_mcfg_mem_read_unlock();
+	if (iova == 0 || rte_eal_iova_mode() != RTE_IOVA_VA) {
+		printf("no free 2 MiB page with IOVA as VA (dynamic memory): skipped\n");
+		return TEST_SKIPPED;
+	}
+	mem = mmap(NULL, page, PROT_READ | PROT_WRITE,
+		MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	TEST_ASSERT(mem != MAP_FAILED, "mmap");
+	TEST_ASSERT_SUCCESS(eal_iommufd_dma_map((uintptr_t)mem, iova, page),
+		"the application maps at 0x%" PRIx64, iova);
+
+	/* allocate until DPDK uses the page at that address */
+	for (n = 0; n < RTE_DIM(held) && !used; n++) {
+		held[n] = rte_malloc(NULL, page / 2, 0);
+		ms = rte_mem_virt2memseg((void *)(uintptr_t)iova, NULL);
+		used = ms != NULL && ms->addr != NULL;
+	}
+	for (i = 0; i < n; i++)
+		rte_free(held[i]);
+	TEST_ASSERT_SUCCESS(rte_vfio_cdev_ioas_get(&fd, &ioas), "IOAS get");
+	kept = vfio_test_raw_map(fd, ioas, (uintptr_t)mem, iova, page) ==
+		-EEXIST;
+	rte_vfio_cdev_ioas_put();
+	close(fd);
+	printf("DPDK allocated the page at 0x%" PRIx64 " after %u allocations and freed it: the application's mapping %s\n",
+		iova, n, kept ? "stays" : "is gone");
+	TEST_ASSERT(used, "DPDK never allocated the page");
+	TEST_ASSERT(kept,
+		"freeing DPDK's page unmapped the application's mapping");
+	TEST_ASSERT_SUCCESS(eal_iommufd_dma_unmap((uintptr_t)mem, iova, page),
+		"the application unmaps its mapping");
+	munmap(mem, page);
+	return TEST_SUCCESS;
+}
+
 /*
  * The IOAS outlives rte_eal_cleanup() while an external user holds it;
- * its last put destroys it and closes EAL's iommufd (the user's duplicate
- * is the user's), and a put after that is harmless. This ends EAL: run
- * it last, alone.
+ * its last put closes EAL's iommufd (the user's duplicate is the
+ * user's), and a put after that is harmless. This ends EAL: run it last,
+ * alone.
  */
 static int
 test_ioas_cleanup(void)
@@ -515,8 +596,6 @@ test_ioas_cleanup(void)
 	rte_vfio_cdev_ioas_put();
 	TEST_ASSERT(eal_iommufd_fd() < 0,
 		"the last put did not close the iommufd");
-	TEST_ASSERT(vfio_test_raw_map(fd, ioas, (uintptr_t)mem, (uintptr_t)mem,
-		len) < 0, "the IOAS outlived its last put");
 	rte_vfio_cdev_ioas_put();	/* after everything: harmless */
 	close(fd);
 	munmap(mem, len);
@@ -537,6 +616,8 @@ static struct unit_test_suite dma_suite = {
 			test_external_heap),
 		TEST_CASE_ST(ports_setup_polled, ports_teardown,
 			test_unmap_spares_gap),
+		TEST_CASE_ST(ports_setup_polled, ports_teardown,
+			test_free_spares_user_mapping),
 		TEST_CASES_END()
 	}
 };

@@ -9,7 +9,8 @@
  * leaves no fd, no BAR mapping and no IOAS mapping behind, and a probe
  * that fails (the device's VFIO group held open, so that neither mode can
  * have it) leaves nothing behind either. The device is named by
- * VFIO_TEST_HOTPLUG="<BDF>"; without it the tests are skipped.
+ * VFIO_TEST_HOTPLUG="<BDF>" and must be the process's only one; without
+ * it the tests are skipped.
  */
 
 #include <fcntl.h>
@@ -27,6 +28,7 @@
 #include <rte_vfio_cdev.h>
 
 #include "test.h"
+#include "eal_iommufd.h"
 #include "vfio_test_proc.h"
 
 #define ROUNDS 20
@@ -145,10 +147,58 @@ test_setup_failure(void)
 	return probe_and_remove(1);
 }
 
+/* Mappings in the IOAS (none in group mode, which has none). */
+static uint64_t
+ioas_maps(void)
+{
+	uint64_t nb, len;
+
+	eal_iommufd_stats(&nb, &len);
+	return nb;
+}
+
+/*
+ * The process's only device: its probe maps DPDK's memory for DMA and its
+ * removal unmaps it all, as group mode's container drops its mappings
+ * with its last group; an external user holding the IOAS keeps DPDK's
+ * memory there until its last put. (Group mode: the kernel drops the
+ * container's mappings, which this process cannot count.)
+ */
+static int
+test_last_device(void)
+{
+	uint32_t ioas;
+	int fd;
+
+	TEST_ASSERT_EQUAL(ioas_maps(), 0, "mappings before the first probe");
+	TEST_ASSERT_SUCCESS(rte_dev_probe(bdf), "probe %s", bdf);
+	if (rte_vfio_mode_get() != RTE_VFIO_MODE_CDEV) {
+		printf("group mode: no IOAS to look at\n");
+		return rte_eal_hotplug_remove("pci", bdf);
+	}
+	TEST_ASSERT(ioas_maps() > 0, "DPDK's memory not mapped at the probe");
+	TEST_ASSERT_SUCCESS(rte_eal_hotplug_remove("pci", bdf), "remove");
+	TEST_ASSERT_EQUAL(ioas_maps(), 0,
+		"the last device is gone, DPDK's memory is still mapped");
+
+	TEST_ASSERT_SUCCESS(rte_dev_probe(bdf), "probe %s again", bdf);
+	TEST_ASSERT_SUCCESS(rte_vfio_cdev_ioas_get(&fd, &ioas), "IOAS get");
+	TEST_ASSERT_SUCCESS(rte_eal_hotplug_remove("pci", bdf), "remove");
+	TEST_ASSERT(ioas_maps() > 0,
+		"DPDK's memory unmapped under an external user");
+	rte_vfio_cdev_ioas_put();
+	close(fd);
+	TEST_ASSERT_EQUAL(ioas_maps(), 0,
+		"no device, no user: DPDK's memory is still mapped");
+	printf("cdev mode: the IOAS empties with the last device, or with the last external user after it\n");
+	return TEST_SUCCESS;
+}
+
 static struct unit_test_suite hotplug_suite = {
 	.suite_name = "vfio-pci hotplug",
 	.setup = hotplug_setup,
 	.unit_test_cases = {
+		TEST_CASE(test_last_device),
 		TEST_CASE(test_hotplug),
 		TEST_CASE(test_setup_failure),
 		TEST_CASES_END()

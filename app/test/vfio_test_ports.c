@@ -2,6 +2,7 @@
  * Copyright(c) 2026 The vfio-cdev authors
  */
 
+#include <limits.h>
 #include <string.h>
 
 #include <rte_byteorder.h>
@@ -38,13 +39,22 @@ vfio_test_pool(void)
 int
 vfio_test_port_start(uint16_t port, bool rxq_intr)
 {
+	TEST_ASSERT_NOT_NULL(vfio_test_pool(), "mbuf pool");
+	return vfio_test_port_start_pool(port, rxq_intr, pool);
+}
+
+int
+vfio_test_port_start_pool(uint16_t port, bool rxq_intr,
+		struct rte_mempool *rx_pool)
+{
 	struct rte_eth_conf conf = { .intr_conf = { .rxq = rxq_intr } };
 
 	TEST_ASSERT_NOT_NULL(vfio_test_pool(), "mbuf pool");
 	TEST_ASSERT_SUCCESS(rte_eth_dev_configure(port, 1, 1, &conf),
 		"configure port %u", port);
 	TEST_ASSERT_SUCCESS(rte_eth_rx_queue_setup(port, 0, NB_DESC,
-		rte_eth_dev_socket_id(port), NULL, pool), "rx queue %u", port);
+		rte_eth_dev_socket_id(port), NULL, rx_pool), "rx queue %u",
+		port);
 	TEST_ASSERT_SUCCESS(rte_eth_tx_queue_setup(port, 0, NB_DESC,
 		rte_eth_dev_socket_id(port), NULL), "tx queue %u", port);
 	TEST_ASSERT_SUCCESS(rte_eth_promiscuous_enable(port), "promisc %u",
@@ -85,12 +95,18 @@ vfio_test_send(uint16_t port, unsigned int n)
 unsigned int
 vfio_test_receive(uint16_t port, unsigned int ms)
 {
+	return vfio_test_receive_until(port, UINT_MAX, ms);
+}
+
+unsigned int
+vfio_test_receive_until(uint16_t port, unsigned int want, unsigned int ms)
+{
 	struct rte_mbuf *m[VFIO_TEST_BURST];
 	uint64_t end = rte_get_timer_cycles() + rte_get_timer_hz() * ms / 1000;
 	unsigned int total = 0, n, i;
 	uint32_t got;
 
-	while (rte_get_timer_cycles() < end) {
+	while (total < want && rte_get_timer_cycles() < end) {
 		n = rte_eth_rx_burst(port, 0, m, VFIO_TEST_BURST);
 		for (i = 0; i < n; i++) {
 			if (rte_pktmbuf_data_len(m[i]) >= MARK_OFFSET + sizeof(got)) {

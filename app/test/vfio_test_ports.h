@@ -23,11 +23,21 @@ struct rte_mempool *vfio_test_pool(void);
 /* Configure port with one queue pair from the pool and start it. */
 int vfio_test_port_start(uint16_t port, bool rxq_intr);
 
+/* The same, receiving into mbufs of rx_pool. */
+int vfio_test_port_start_pool(uint16_t port, bool rxq_intr,
+	struct rte_mempool *rx_pool);
+
 /* Send n (at most a burst) broadcast frames from port, with a new mark. */
 unsigned int vfio_test_send(uint16_t port, unsigned int n);
 
 /* Frames with the last mark that port receives within ms milliseconds. */
 unsigned int vfio_test_receive(uint16_t port, unsigned int ms);
+
+/* The same, returning once want of them are in (a deadline, not a
+ * window: for tests that only need them to arrive).
+ */
+unsigned int vfio_test_receive_until(uint16_t port, unsigned int want,
+	unsigned int ms);
 
 /* A worker lcore forwards between ports a and b, primed with a burst
  * each way, until vfio_test_forward_stop(); -1 without a worker lcore.

@@ -48,7 +48,7 @@ for bdf, d in devs.items():
     sysfs = "/sys/bus/pci/devices/%s/vfio-dev" % bdf
     cdev = os.listdir(sysfs)
     devt = open("%s/%s/dev" % (sysfs, cdev[0])).read().strip()
-    if [d["cdev"]] != cdev or d["devt"] != devt or d["state"] != "mapped":
+    if [d["cdev"]] != cdev or d["devt"] != devt or d["state"] != "ready":
         fail("%s: %s; sysfs: %s %s" % (bdf, d, cdev, devt))
 if not ioas["iova_ranges"] or ioas["mappings"] < 1 or \
         ioas["bytes"] < 2 << 20 or ioas["bytes"] % (2 << 20) or \

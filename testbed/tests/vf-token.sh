@@ -85,19 +85,19 @@ echo "$outcomes" | sed -e 's/^    /note:     /' -e t -e 's/^/note: another proce
 outcome() {
 	grep -qx "$1 $2: $3" <<< "$outcomes" ||
 		fail "another process, $1 mode, token $2: not $3"
-	[ -z "${4:-}" ] || grep -qF "$4" <<< "$outcomes" ||
+	[ -z "${4:-}" ] || grep -qF -- "$4" <<< "$outcomes" ||
 		fail "no message \"$4\""
 }
 outcome group none refused
 outcome group wrong refused
 outcome group right done
 if [ "$expect" = checked ]; then
-	outcome cdev none refused "give the VF token its owner set with --vfio-vf-token"
-	outcome cdev wrong refused "is not the one set for its PF"
+	outcome cdev none refused "is on vfio-pci: give its VF token with --vfio-vf-token"
+	outcome cdev wrong refused "--vfio-vf-token is not the token set for PF"
 	outcome cdev right done
 else
 	# the hole the patch closes: bound without the token
 	outcome cdev none done
-	outcome cdev wrong refused "cannot check VF tokens at bind"
-	outcome cdev right refused "cannot check VF tokens at bind"
+	outcome cdev wrong refused "the kernel cannot check it at bind"
+	outcome cdev right refused "the kernel cannot check it at bind"
 fi
