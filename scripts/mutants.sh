@@ -71,14 +71,24 @@ trap restore EXIT
 
 # mutate NAME FILE EXPR [MESON-DIR]: FILE broken in the staged tree,
 # dpdk-test-vfio-cdev (our autotests) built; fails if EXPR no longer
-# changes FILE.
+# changes FILE. A build that staged the tree again (and so lost the
+# mutant) is an error.
 mutate() {
+	local mutated
 	cp "$REPO_DIR/$2" "$SRC/$2"
 	sed -i "$3" "$SRC/$2"
 	cmp -s "$REPO_DIR/$2" "$SRC/$2" && return 1
+	mutated=$(cat "$SRC/$2")
 	ninja -C "${4:-$MESON_DIR}" "$TEST_TARGET" > /dev/null ||
 		die "mutant $1 does not build"
+	[ "$(cat "$SRC/$2")" = "$mutated" ] ||
+		die "mutant $1: the build staged the tree again; build both trees first"
 }
+
+# Both builds up to date with the repository first: a build that stages
+# the tree again in the middle of the check would undo the mutant.
+ninja -C "$MESON_DIR" > /dev/null
+[ ! -f "$ASAN_DIR/build.ninja" ] || ninja -C "$ASAN_DIR" "$TEST_TARGET" > /dev/null
 
 survivors=0
 while IFS='|' read -r name file expr; do

@@ -70,22 +70,6 @@ proc_bar_maps_count(void)
 	return n;
 }
 
-int
-proc_maps_count(const char *needle)
-{
-	char line[512];
-	int n = 0;
-	FILE *f;
-
-	f = fopen("/proc/self/maps", "re");
-	if (f == NULL)
-		return -1;
-	while (fgets(line, sizeof(line), f) != NULL)
-		n += needle == NULL || strstr(line, needle) != NULL;
-	fclose(f);
-	return n;
-}
-
 static int
 in_memseg_list(const struct rte_memseg_list *msl, void *arg)
 {

@@ -18,9 +18,6 @@
  */
 int proc_fd_count(void);
 
-/* Lines of /proc/self/maps that contain needle; all lines if NULL. */
-int proc_maps_count(const char *needle);
-
 /* A /proc/self/maps line of a VFIO device file: a BAR (a group's
  * anon_inode:[vfio-device], or /dev/vfio/devices/vfioN).
  */
