@@ -39,6 +39,9 @@ auto-ignores-container-bus|lib/eal/linux/eal_vfio_mode.c|s/if (bus != NULL) {/if
 cdev-needs-devices-dir|lib/eal/linux/eal_vfio_mode.c|s/if (vfio_noiommu()) {/if (access("\/dev\/vfio\/devices", F_OK) != 0 || vfio_noiommu()) {/
 accept-any-mode|lib/eal/linux/eal_vfio_mode.c|s/strcmp(arg, mode_names\[i\]) == 0/1/
 vf-of-any-pf|lib/eal/linux/eal_vfio_cdev_sysfs.c|s/return name != NULL \&\& strcmp(name, "vfio-pci") == 0 ?/return 1 ?/
+why-no-sibling|lib/eal/linux/eal_vfio_cdev_why.c|s/if (drv != NULL \&\& !driver_leaves_dma(drv))/if (drv != NULL \&\& !driver_leaves_dma(drv) \&\& 0)/
+why-ignores-remapping|lib/eal/linux/eal_vfio_cdev_why.c|s/isolated = strncmp(chip, "IR-", 3) == 0 ||/isolated = 0 ||/
+auto-ignores-unsafe-interrupts|lib/eal/linux/eal_vfio_mode.c|s/if (vfio_cdev_unsafe_interrupts_group_only()) {/if (vfio_cdev_unsafe_interrupts_group_only() \&\& 0) {/
 no-pf-role|lib/eal/linux/eal_vfio_cdev_sysfs.c|s/access(path, F_OK) == 0 ? VFIO_CDEV_SRIOV_PF/access(path, F_OK) != 0 ? VFIO_CDEV_SRIOV_PF/'
 
 # Killed in the guest (testbed/tests/fault-mutants.sh) by the guest test

@@ -567,6 +567,102 @@ test_sriov_role(void)
 	return TEST_SUCCESS;
 }
 
+/* Interrupt chips as /sys/kernel/irq shows them. */
+static int
+irq_chips(const char *msi_chip)
+{
+	TEST_ASSERT_SUCCESS(fake_tree_write_sys(&tree, "kernel/irq/9/chip_name",
+		"IO-APIC\n"), "irq 9");
+	TEST_ASSERT_SUCCESS(fake_tree_write_sys(&tree,
+		"kernel/irq/24/chip_name", msi_chip), "irq 24");
+	return TEST_SUCCESS;
+}
+
+/* The tail of the bind error line for err. */
+static const char *
+why(int err)
+{
+	static char buf[512];
+
+	vfio_cdev_bind_why(&dev, err, buf, sizeof(buf));
+	printf("errno %d: \"%s\"\n", err, buf);
+	return buf;
+}
+
+/*
+ * VFIO_DEVICE_BIND_IOMMUFD's EPERM told apart: a device of the group on a
+ * kernel driver (named, whatever the interrupts), interrupts the IOMMU
+ * cannot isolate (and the remedy only then), or another owner.
+ */
+static int
+test_bind_eperm(void)
+{
+	struct fake_pci sibling = e1000e_b;
+
+	sibling.driver = "e1000e";
+	TEST_ASSERT_SUCCESS(fake_tree_add_device(&tree, 1, &e1000e_a,
+		FAKE_NODE_OK), "a");
+	TEST_ASSERT_SUCCESS(fake_tree_add_device(&tree, -1, &sibling,
+		FAKE_NODE_NONE), "b");
+	TEST_ASSERT_SUCCESS(fake_tree_add_to_group(&tree, e1000e_a.bdf, 5), "a");
+	TEST_ASSERT_SUCCESS(fake_tree_add_to_group(&tree, e1000e_b.bdf, 5), "b");
+	TEST_ASSERT_SUCCESS(irq_chips("IR-PCI-MSIX-0000:00:02.0\n"), "chips");
+	TEST_ASSERT_SUCCESS(expect_resolved(e1000e_a.bdf, 1), "resolve");
+
+	TEST_ASSERT_NOT_NULL(strstr(why(EPERM),
+		"its IOMMU group also has 0000:00:03.0 (e1000e), not on vfio-pci"),
+		"the sibling on its kernel driver is not named");
+	TEST_ASSERT_NULL(strstr(why(EPERM), "allow_unsafe"),
+		"unsafe interrupts advised with interrupt remapping on");
+	TEST_ASSERT(!vfio_cdev_unsafe_interrupts_group_only(),
+		"group-only unsafe interrupts with remapping on");
+
+	/* the sibling unbound, interrupts isolated: another owner */
+	TEST_ASSERT_SUCCESS(fake_tree_remove_sys(&tree,
+		"devices/pci0000:00/0000:00:03.0/driver"), "unbind b");
+	TEST_ASSERT_NOT_NULL(strstr(why(EPERM),
+		"owned by another process's iommufd"), "another owner");
+
+	/* no interrupt remapping: that, and its remedy, and no more */
+	TEST_ASSERT_SUCCESS(irq_chips("PCI-MSIX-0000:00:02.0\n"), "chips");
+	TEST_ASSERT_NOT_NULL(strstr(why(EPERM), "does not isolate MSIs"),
+		"no interrupt remapping not told");
+	TEST_ASSERT_NULL(strstr(why(EPERM), "vfio_iommu_type1"),
+		"type1's parameter named while it is not set");
+	TEST_ASSERT(!vfio_cdev_unsafe_interrupts_group_only(),
+		"group-only unsafe interrupts with no parameter set");
+
+	/* group mode allowed unsafe interrupts, iommufd not: auto's cue */
+	TEST_ASSERT_SUCCESS(fake_tree_write_sys(&tree,
+		"module/vfio_iommu_type1/parameters/allow_unsafe_interrupts",
+		"Y\n"), "type1 parameter");
+	TEST_ASSERT_SUCCESS(fake_tree_write_sys(&tree,
+		"module/iommufd/parameters/allow_unsafe_interrupts", "N\n"),
+		"iommufd parameter");
+	TEST_ASSERT_NOT_NULL(strstr(why(EPERM),
+		"allow_unsafe_interrupts=1 as vfio_iommu_type1's is"),
+		"type1's parameter not named");
+	TEST_ASSERT(vfio_cdev_unsafe_interrupts_group_only(),
+		"group-only unsafe interrupts not seen");
+	return TEST_SUCCESS;
+}
+
+/* EBUSY names the group node; EINVAL lists what it can be. */
+static int
+test_bind_ebusy_einval(void)
+{
+	TEST_ASSERT_SUCCESS(add_three(FAKE_NODE_OK), "tree");
+	TEST_ASSERT_SUCCESS(fake_tree_add_to_group(&tree, e1000e_a.bdf, 7),
+		"group");
+	TEST_ASSERT_SUCCESS(expect_resolved(e1000e_a.bdf, 1), "resolve");
+	TEST_ASSERT_NOT_NULL(strstr(why(EBUSY), "/dev/vfio/7 is open"),
+		"EBUSY: the group is not named");
+	TEST_ASSERT_NOT_NULL(strstr(why(EINVAL),
+		"bound through another cdev fd, or the IOMMU cannot enforce cache coherency"),
+		"EINVAL: the causes are not listed");
+	return TEST_SUCCESS;
+}
+
 static struct unit_test_suite vfio_cdev_device_suite = {
 	.suite_name = "VFIO cdev devices on fake trees",
 	.unit_test_cases = {
@@ -589,6 +685,8 @@ static struct unit_test_suite vfio_cdev_device_suite = {
 		TEST_CASE_ST(tree_setup, tree_teardown, test_node_replaced),
 		TEST_CASE_ST(tree_setup, tree_teardown, test_setup_fails_cleanly),
 		TEST_CASE_ST(tree_setup, tree_teardown, test_sriov_role),
+		TEST_CASE_ST(tree_setup, tree_teardown, test_bind_eperm),
+		TEST_CASE_ST(tree_setup, tree_teardown, test_bind_ebusy_einval),
 		TEST_CASES_END()
 	}
 };

@@ -188,6 +188,24 @@ RTE_INIT(vfio_test_fslmc_bus)
 		rte_bus_register(&fslmc_bus);
 }
 
+/*
+ * An IOMMU that cannot isolate MSIs, which the host lets type1 (group
+ * mode) use and not iommufd: group mode drives the devices, cdev mode
+ * would refuse them, so auto picks group.
+ */
+static int
+test_auto_unsafe_interrupts(void)
+{
+	TEST_ASSERT_SUCCESS(cdev_host(), "host");
+	TEST_ASSERT_SUCCESS(fake_tree_write_sys(&tree, "kernel/irq/24/chip_name",
+		"PCI-MSIX-0000:00:02.0\n"), "chip");
+	TEST_ASSERT_SUCCESS(fake_tree_write_sys(&tree,
+		"module/vfio_iommu_type1/parameters/allow_unsafe_interrupts",
+		"Y\n"), "type1 parameter");
+	TEST_ASSERT_SUCCESS(run_child("--vfio-mode=auto"), "auto mode failed");
+	return expect_log("VFIO mode: group (auto: the IOMMU does not isolate MSIs, which vfio_iommu_type1 allows and iommufd does not)");
+}
+
 /* Auto leaves such a host in group mode, where the bus has its container. */
 static int
 test_auto_with_container_bus(void)
@@ -365,6 +383,8 @@ static struct unit_test_suite vfio_cdev_mode_suite = {
 		TEST_CASE_ST(tree_setup, tree_teardown, test_default_is_auto),
 		TEST_CASE_ST(tree_setup, tree_teardown,
 			test_auto_with_container_bus),
+		TEST_CASE_ST(tree_setup, tree_teardown,
+			test_auto_unsafe_interrupts),
 		TEST_CASE_ST(tree_setup, tree_teardown,
 			test_cdev_without_iommufd),
 		TEST_CASE_ST(tree_setup, tree_teardown,

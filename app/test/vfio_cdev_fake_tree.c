@@ -296,10 +296,36 @@ fake_tree_add_device(struct fake_tree *t, int minor,
 int
 fake_tree_write_sys(struct fake_tree *t, const char *rel, const char *content)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], *slash;
 
 	snprintf(path, sizeof(path), "%s/%s", t->sys, rel);
+	slash = strrchr(path, '/');
+	*slash = '\0';
+	if (mkdir_p(path) < 0)
+		return -1;
+	*slash = '/';
 	return write_file(path, content);
+}
+
+int
+fake_tree_add_to_group(struct fake_tree *t, const char *bdf,
+		unsigned int group)
+{
+	char dir[PATH_MAX], path[PATH_MAX], target[PATH_MAX];
+
+	snprintf(dir, sizeof(dir), "%s/kernel/iommu_groups/%u/devices", t->sys,
+		group);
+	if (mkdir_p(dir) < 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s/%s", dir, bdf);
+	snprintf(target, sizeof(target), "%s/" PCI_DIR "/%s", t->sys, bdf);
+	if (symlink(target, path) < 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s/" PCI_DIR "/%s/iommu_group", t->sys,
+		bdf);
+	snprintf(target, sizeof(target), "%s/kernel/iommu_groups/%u", t->sys,
+		group);
+	return symlink(target, path);
 }
 
 int

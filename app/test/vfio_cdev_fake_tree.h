@@ -11,7 +11,8 @@
  *   dev/iommu, dev/vfio/devices/vfioN
  *   sys/devices/pci0000:00/<BDF>/{vendor,...,driver,vfio-dev/vfioN/dev}
  *   sys/bus/pci/devices/<BDF> -> ../../../devices/pci0000:00/<BDF>
- *   sys/class/iommu/, sys/module/vfio/parameters/
+ *   sys/class/iommu/, sys/module/vfio/parameters/,
+ *   sys/kernel/iommu_groups/N/devices/<BDF>, sys/kernel/irq/N/chip_name
  * EAL, the PCI bus and the cdev backend are pointed at it through
  * VFIO_CDEV_DEV_ROOT, VFIO_CDEV_SYS_ROOT and SYSFS_PCI_DEVICES. Device
  * nodes need mknod, so root. A cdev node that sysfs agrees with is a
@@ -92,9 +93,15 @@ int fake_tree_remove_cdev(struct fake_tree *t, const char *bdf,
 int fake_tree_set_node(struct fake_tree *t, unsigned int minor,
 	enum fake_node node);
 
-/* Overwrite file rel (relative to the tree's sys/ directory). */
+/* Write file rel (relative to the tree's sys/ directory), creating its
+ * directories.
+ */
 int fake_tree_write_sys(struct fake_tree *t, const char *rel,
 	const char *content);
+
+/* Put PCI device bdf in IOMMU group group (kernel/iommu_groups/). */
+int fake_tree_add_to_group(struct fake_tree *t, const char *bdf,
+	unsigned int group);
 
 /* Remove file rel (relative to the tree's sys/ directory). */
 int fake_tree_remove_sys(struct fake_tree *t, const char *rel);

@@ -24,6 +24,8 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include <bus_driver.h>
+#include <dev_driver.h>
 #include <rte_common.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
@@ -34,6 +36,7 @@
 #include "eal_iommufd.h"
 #include "eal_vfio_cdev.h"
 #include "eal_vfio_cdev_uapi.h"
+#include "eal_vfio_mode.h"
 
 static TAILQ_HEAD(, vfio_cdev_device) devices =
 	TAILQ_HEAD_INITIALIZER(devices);
@@ -135,14 +138,15 @@ set_vf_token(struct vfio_cdev_device *dev, const rte_uuid_t token)
 }
 
 static void
-log_bind_error(struct vfio_cdev_device *dev, int err, bool token_given,
+log_bind_error(struct vfio_cdev_device *dev, int err, const uint8_t *token,
 		enum vfio_cdev_sriov role, const char *pf)
 {
-	char group[PATH_MAX];
+	char why[PATH_MAX];
 
-	if (err == EINVAL && token_given && role == VFIO_CDEV_SRIOV_VF)
+	if (err == EINVAL && token != NULL && role == VFIO_CDEV_SRIOV_VF &&
+			!vfio_cdev_token_checked(dev->fd, token))
 		VFIO_CDEV_LOG(ERR, dev, "VFIO_DEVICE_BIND_IOMMUFD refuses the VF token: the kernel cannot check it at bind (needs 6.17+); the VF is not bound without it");
-	else if (err == EACCES && role == VFIO_CDEV_SRIOV_VF && !token_given)
+	else if (err == EACCES && role == VFIO_CDEV_SRIOV_VF && token == NULL)
 		VFIO_CDEV_LOG(ERR, dev, "VFIO_DEVICE_BIND_IOMMUFD: %s; PF %s is on vfio-pci: give its VF token with --vfio-vf-token",
 			strerror(err), pf);
 	else if (err == EACCES && role == VFIO_CDEV_SRIOV_VF)
@@ -151,16 +155,11 @@ log_bind_error(struct vfio_cdev_device *dev, int err, bool token_given,
 	else if (err == EACCES && role == VFIO_CDEV_SRIOV_PF)
 		VFIO_CDEV_LOG(ERR, dev, "VFIO_DEVICE_BIND_IOMMUFD: %s; the PF's VFs are in use: give their token with --vfio-vf-token",
 			strerror(err));
-	else if (err == EBUSY) {
-		vfio_cdev_group_name(dev, group, sizeof(group));
-		VFIO_CDEV_LOG(ERR, dev, "VFIO_DEVICE_BIND_IOMMUFD: %s; %s is open: close it or leave the device out",
-			strerror(err), group);
-	} else if (err == EPERM)
-		VFIO_CDEV_LOG(ERR, dev, "VFIO_DEVICE_BIND_IOMMUFD: %s; the IOMMU lacks interrupt remapping (or another device of its group is in use)",
-			strerror(err));
-	else
-		VFIO_CDEV_LOG(ERR, dev, "VFIO_DEVICE_BIND_IOMMUFD: %s",
-			strerror(err));
+	else {
+		vfio_cdev_bind_why(dev, err, why, sizeof(why));
+		VFIO_CDEV_LOG(ERR, dev, "VFIO_DEVICE_BIND_IOMMUFD: %s%s",
+			strerror(err), why);
+	}
 }
 
 /*
@@ -210,7 +209,7 @@ bind_iommufd(struct vfio_cdev_device *dev)
 		err = errno;
 		if (!has_token)
 			role = vfio_cdev_sriov_role(dev, pf, sizeof(pf));
-		log_bind_error(dev, err, has_token, role, pf);
+		log_bind_error(dev, err, has_token ? token : NULL, role, pf);
 		return -err;
 	}
 	dev->devid = bind.out_devid;
@@ -384,6 +383,62 @@ vfio_cdev_setup_device(const char *sysfs_base, const char *dev_addr,
 	TAILQ_INSERT_TAIL(&devices, dev, next);
 	pthread_mutex_unlock(&devices_lock);
 	return 0;
+}
+
+/* PCI devices' sysfs directories, as the PCI bus finds them. */
+static void
+pci_sysfs_dir(const char *name, char *buf, size_t len)
+{
+	const char *base = getenv("SYSFS_PCI_DEVICES");
+
+	if (base != NULL)
+		snprintf(buf, len, "%s/%s", base, name);
+	else
+		snprintf(buf, len, "%s/bus/pci/devices/%s",
+			eal_vfio_sys_root(), name);
+}
+
+/* Whether the kernel would take a token at the bind of this VF of a
+ * vfio-pci PF; true for any other device (nothing to take).
+ */
+static bool
+token_taken(const char *name, const uint8_t *token)
+{
+	struct vfio_cdev_device dev = { .fd = -1, .quiet = true };
+	char pf[RTE_DEV_NAME_MAX_LEN];
+	bool taken;
+
+	strlcpy(dev.name, name, sizeof(dev.name));
+	pci_sysfs_dir(name, dev.sysfs_dir, sizeof(dev.sysfs_dir));
+	if (vfio_cdev_sriov_role(&dev, pf, sizeof(pf)) != VFIO_CDEV_SRIOV_VF)
+		return true;
+	if (vfio_cdev_resolve(&dev) < 0 || vfio_cdev_open(&dev) < 0)
+		return false;	/* cannot ask, nor bind it */
+	taken = vfio_cdev_token_checked(dev.fd, token);
+	vfio_cdev_close(&dev);
+	return taken;
+}
+
+static int
+any_device(const struct rte_device *dev __rte_unused,
+		const void *data __rte_unused)
+{
+	return 0;
+}
+
+const char *
+vfio_cdev_vf_token_refused(const uint8_t *token)
+{
+	const struct rte_bus *pci = rte_bus_find_by_name("pci");
+	const struct rte_device *dev = NULL;
+
+	if (pci == NULL || pci->find_device == NULL)
+		return NULL;
+	while ((dev = pci->find_device(dev, any_device, NULL)) != NULL) {
+		if (!token_taken(dev->name, token))
+			return dev->name;
+	}
+	return NULL;
 }
 
 static struct vfio_cdev_device *

@@ -49,12 +49,15 @@ struct vfio_cdev_device {
 	int fd;					/* device fd once opened */
 	uint32_t devid;				/* iommufd's ID once bound */
 	bool dma_held;				/* counted by eal_iommufd_dma_hold() */
+	bool quiet;				/* only looked at: nothing logged */
 };
 
 /* Log about one device: "0000:00:02.0 (vfio0): ..." */
-#define VFIO_CDEV_LOG(level, dev, fmt, ...) \
-	RTE_LOG(level, EAL, "%s (%s): " fmt "\n", (dev)->name, \
-		(dev)->cdev_name, ## __VA_ARGS__)
+#define VFIO_CDEV_LOG(level, dev, fmt, ...) do { \
+	if (!(dev)->quiet) \
+		RTE_LOG(level, EAL, "%s (%s): " fmt "\n", (dev)->name, \
+			(dev)->cdev_name, ## __VA_ARGS__); \
+} while (0)
 
 /* eal_vfio_cdev.c */
 
@@ -66,6 +69,14 @@ struct vfio_cdev_device {
  */
 int vfio_cdev_setup_device(const char *sysfs_base, const char *dev_addr,
 	int *fd, struct vfio_device_info *info);
+
+/*
+ * For auto mode, before any device is set up: the first device of the
+ * PCI bus that cdev mode would refuse with the VF token given (a VF of a
+ * vfio-pci PF, on a kernel that takes no token at bind, or whose cdev
+ * this process cannot open to ask), or NULL.
+ */
+const char *vfio_cdev_vf_token_refused(const uint8_t *token);
 
 /* True if fd is a device fd vfio_cdev_setup_device() handed out. */
 bool vfio_cdev_owns_fd(int fd);
@@ -119,6 +130,29 @@ void vfio_cdev_group_name(const struct vfio_cdev_device *dev, char *buf,
 
 /* /dev/vfio/devices (or what stands for it in tests). */
 void vfio_cdev_devices_dir(char *buf, size_t len);
+
+/* eal_vfio_cdev_why.c: why a device cannot be bound. */
+
+/* The tail of the line that reports VFIO_DEVICE_BIND_IOMMUFD failing with
+ * err: its cause, as far as sysfs and /proc tell it, and what to do;
+ * empty if there is nothing to add.
+ */
+void vfio_cdev_bind_why(const struct vfio_cdev_device *dev, int err,
+	char *buf, size_t len);
+
+/*
+ * Whether the kernel takes a VF token at bind, asked on the open, unbound
+ * fd of a PF or VF (a device that is neither refuses any token). 1 or 0.
+ */
+int vfio_cdev_token_checked(int fd, const uint8_t *token);
+
+/* True if the IOMMU isolates MSIs (interrupt remapping, an ITS). */
+bool vfio_cdev_msi_isolated(void);
+
+/* True if group mode may use interrupts the IOMMU cannot isolate
+ * (vfio_iommu_type1.allow_unsafe_interrupts) and cdev mode may not.
+ */
+bool vfio_cdev_unsafe_interrupts_group_only(void);
 
 /* eal_vfio_cdev_mp.c: device fds for secondary processes. */
 

@@ -16,10 +16,12 @@
 #include <rte_common.h>
 #include <rte_eal.h>
 #include <rte_log.h>
+#include <rte_uuid.h>
 #include <rte_vfio_cdev.h>
 
 #include "eal_iommufd.h"
 #include "eal_memcfg.h"
+#include "eal_vfio_cdev.h"
 #include "eal_private.h"
 #include "eal_vfio_mode.h"
 
@@ -191,14 +193,16 @@ container_bus_used(void)
 }
 
 /* Auto mode: cdev where this host's vfio-pci devices have cdevs and this
- * process may use iommufd, and nothing needs group mode's container;
- * else group.
+ * process may use iommufd, and nothing needs what only group mode gives
+ * (its container; interrupts the IOMMU cannot isolate, allowed for type1
+ * only; a VF token the kernel cannot check at bind); else group.
  */
 static enum rte_vfio_mode
 decide_auto(char *reason, size_t len)
 {
 	char why[PATH_MAX + 128], iommu[PATH_MAX], devices[PATH_MAX];
-	const char *bus;
+	const char *bus, *vf;
+	rte_uuid_t token;
 	struct stat st;
 	int fd;
 
@@ -216,6 +220,18 @@ decide_auto(char *reason, size_t len)
 	if (bus != NULL) {
 		snprintf(reason, len, "auto: the %s bus uses the VFIO container",
 			bus);
+		return RTE_VFIO_MODE_GROUP;
+	}
+	if (vfio_cdev_unsafe_interrupts_group_only()) {
+		snprintf(reason, len, "auto: the IOMMU does not isolate MSIs, which vfio_iommu_type1 allows and iommufd does not");
+		return RTE_VFIO_MODE_GROUP;
+	}
+	rte_eal_vfio_get_vf_token(token);
+	vf = rte_uuid_is_null(token) ? NULL :
+		vfio_cdev_vf_token_refused(token);
+	if (vf != NULL) {
+		snprintf(reason, len, "auto: --vfio-vf-token, and VF %s cannot be given it at bind (kernel before 6.17)",
+			vf);
 		return RTE_VFIO_MODE_GROUP;
 	}
 	stat_under_dev("iommu", &st, iommu, sizeof(iommu));
