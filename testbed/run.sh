@@ -21,6 +21,8 @@
 #   --sriov                an SR-IOV NVMe controller at 0000:00:09.0 (no
 #                          namespace; up to 2 VFs), left on no driver, and
 #                          vfio_pci.enable_sriov=1
+#   --pci-bridge           two more e1000 (82540EM) behind a PCIe-to-PCI
+#                          bridge, on the hub: one IOMMU group for both
 #   --timeout SECONDS      give up on the guest after this (default 900)
 #   --name NAME            name of the run directory (default: a new one)
 #
@@ -40,6 +42,7 @@ expect_fault=0
 timeout_s=900
 aw_bits=48
 sriov=()
+bridge=()
 append=
 name=
 while [ $# -gt 0 ]; do
@@ -53,6 +56,11 @@ while [ $# -gt 0 ]; do
 		sriov=(-device nvme-subsys,id=subsys0
 			-device nvme,serial=vfio-cdev,subsys=subsys0,addr=0x9,sriov_max_vfs=2,sriov_vq_flexible=4,sriov_vi_flexible=2,max_ioqpairs=6,msix_qsize=3)
 		append=" vfio_pci.enable_sriov=1"
+		shift ;;
+	--pci-bridge)
+		bridge=(-device pcie-pci-bridge,id=pcibr,bus=pcie.0,addr=0xa
+			-netdev hubport,hubid=0,id=h4 -device e1000,netdev=h4,bus=pcibr,addr=0x1
+			-netdev hubport,hubid=0,id=h5 -device e1000,netdev=h5,bus=pcibr,addr=0x2)
 		shift ;;
 	--name) name=$2; shift 2 ;;
 	--) shift; break ;;
@@ -165,7 +173,7 @@ timeout --foreground "$timeout_s" qemu-system-x86_64 \
 	-netdev hubport,hubid=0,id=h2 \
 	-device virtio-net-pci,disable-legacy=on,iommu_platform=on,ats=on,netdev=h2,addr=0x4 \
 	-netdev hubport,hubid=0,id=h3 -device e1000,netdev=h3,addr=0x8 \
-	"${sriov[@]}" \
+	"${sriov[@]}" "${bridge[@]}" \
 	< /dev/null || rc=$?
 log "guest ran $(( $(date +%s) - start )) s; run directory $run"
 

@@ -7,9 +7,12 @@
 # (kernel/patches, the default here) VFIO_DEVICE_BIND_IOMMUFD refuses
 # the VF without the token or with another one, and takes the right one;
 # DPDK opens the VF with --vfio-vf-token, and without it or with another
-# token fails with a message naming the token. vf-token-unpatched.sh runs
-# this on the unpatched kernel ("unchecked"): the VF binds without any
-# token, and DPDK refuses to bind it without the token it was given.
+# token fails with a message naming the token; auto mode picks cdev for
+# the VF with its token. vf-token-unpatched.sh runs this on the unpatched
+# kernel ("unchecked"): the VF binds without any token, DPDK refuses to
+# bind it without the token it was given, and auto mode picks group mode
+# for it, which checks the token, so that the VF probes as it did before
+# cdev mode.
 . "$(dirname "$0")/lib.sh" cdev
 
 expect=${1:-checked}
@@ -68,13 +71,14 @@ other() {
 		--vfio-mode="$mode" -a "$VF" --file-prefix=other "$@" \
 		< /dev/null > "$log" 2>&1
 	echo "$mode $name: $(sed -n 's/^probe of the VF from another process: //p' "$log")"
-	grep -h "VFIO_DEVICE_BIND_IOMMUFD" "$log" | sed 's/^/    /'
+	grep -h "VFIO_DEVICE_BIND_IOMMUFD\|VFIO mode: .*(auto" "$log" | sed 's/^/    /'
 }
 outcomes=$(for mode in group cdev; do
 	other "$mode" none
 	other "$mode" wrong --vfio-vf-token="$wrong"
 	other "$mode" right --vfio-vf-token="$token"
-done)
+done
+other auto right --vfio-vf-token="$token")
 touch "$sync/release"
 wait "$pid" || { tail -30 "$owner"; fail "vfio_cdev_vf_token_autotest failed"; }
 grep -q 'Tests Skipped :      0' "$owner" || { tail -20 "$owner"; fail "skipped"; }
@@ -95,9 +99,13 @@ if [ "$expect" = checked ]; then
 	outcome cdev none refused "is on vfio-pci: give its VF token with --vfio-vf-token"
 	outcome cdev wrong refused "--vfio-vf-token is not the token set for PF"
 	outcome cdev right done
+	# auto: cdev, which can give the VF its token
+	outcome auto right done "VFIO mode: cdev (auto:"
 else
 	# the hole the patch closes: bound without the token
 	outcome cdev none done
 	outcome cdev wrong refused "the kernel cannot check it at bind"
 	outcome cdev right refused "the kernel cannot check it at bind"
+	# auto: group, which can, as it did before cdev mode
+	outcome auto right done "VFIO mode: group (auto: --vfio-vf-token, and VF $VF cannot be given it at bind"
 fi
