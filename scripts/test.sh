@@ -16,7 +16,8 @@ SANITIZED_GUEST_TESTS=(cdev-autotests fault-inject 'unplug[cdev]' 'mp[cdev]'
 # run_suite NAME [MESON-DIR]: a meson test suite of a DPDK build (default
 # $MESON_DIR). Counts the test cases of each autotest (its "Tests
 # Passed/Failed" summary); an autotest that fails without one counts as
-# one failure.
+# one failure, and so does each case it skipped (CI runs as root, with
+# what every host case needs) or an autotest meson skipped.
 run_suite() {
 	local suite=$1 dir=${2:-$MESON_DIR} rc=0 counts
 	meson test -C "$dir" --suite "$suite" --print-errorlogs --no-rebuild \
@@ -28,6 +29,10 @@ for line in open(sys.argv[1]):
     t = json.loads(line)
     p = re.search(r"Tests Passed :\s*(\d+)", t["stdout"])
     f = re.search(r"Tests Failed :\s*(\d+)", t["stdout"])
+    s = sum(int(n) for n in re.findall(r"Tests Skipped :\s*(\d+)", t["stdout"]))
+    if s or t["result"] == "SKIP":
+        print("%s: %d case(s) skipped" % (t["name"], s or 1), file=sys.stderr)
+        bad += s or 1
     if t["result"] == "SKIP":
         continue
     if t["result"] == "OK" and p:

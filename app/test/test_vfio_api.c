@@ -143,8 +143,7 @@ test_default_container_dma(void)
 	TEST_ASSERT_NOT_NULL(mp, "pool in application memory");
 
 	ret = vfio_test_port_start_pool(port_rx, false, mp);
-	vfio_test_send(port_tx, VFIO_TEST_BURST);
-	got = vfio_test_receive_until(port_rx, 1, DEADLINE_MS);
+	got = vfio_test_send_until_received(port_tx, port_rx, DEADLINE_MS);
 	printf("received into memory mapped with rte_vfio_container_dma_map(): %u frame(s)\n",
 		got);
 
@@ -222,8 +221,7 @@ test_own_container(void)
 		"DPDK memory mapped in the container");
 
 	ret = vfio_test_port_start(port, false);
-	vfio_test_send(port_tx, VFIO_TEST_BURST);
-	got = vfio_test_receive_until(port, 1, DEADLINE_MS);
+	got = vfio_test_send_until_received(port_tx, port, DEADLINE_MS);
 	printf("%s in a container of the application's: %u frame(s) received\n",
 		own_bdf, got);
 	/* as vdpa/ifc: the memory goes before the device, whose removal

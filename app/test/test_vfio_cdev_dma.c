@@ -102,21 +102,25 @@ test_malloc_follows(void)
 {
 	const size_t size = 64 << 20;
 	uint64_t maps0, len0, maps1, len1, maps2, len2, before;
+	struct rte_malloc_socket_stats heap0, heap1;
 	void *p;
 
 	TEST_ASSERT_SUCCESS(vfio_test_forward_start(port_a, port_b),
 		"needs a worker lcore (-l 0-1)");
-	rte_delay_ms(500);
 
 	eal_iommufd_stats(&maps0, &len0);
+	rte_malloc_get_socket_stats(rte_socket_id(), &heap0);
 	before = vfio_test_forwarded();
 	p = rte_malloc("vfio_cdev_test", size, 0);
 	TEST_ASSERT_NOT_NULL(p, "rte_malloc of 64 MiB");
 	memset(p, 0x5a, size);
 	eal_iommufd_stats(&maps1, &len1);
+	rte_malloc_get_socket_stats(rte_socket_id(), &heap1);
+	TEST_ASSERT(heap1.heap_totalsz_bytes > heap0.heap_totalsz_bytes,
+		"the heap did not grow: this test needs dynamic memory (no -m, no --legacy-mem)");
 	rte_free(p);
 	eal_iommufd_stats(&maps2, &len2);
-	rte_delay_ms(500);
+	vfio_test_forwarded_beyond(before, VFIO_TEST_DEADLINE_MS);
 	vfio_test_forward_stop();
 
 	printf("IOAS: %" PRIu64 " bytes in %" PRIu64 " mappings; after rte_malloc: %" PRIu64 " in %" PRIu64 "; after rte_free: %" PRIu64 " in %" PRIu64 "; %" PRIu64 " packets forwarded meanwhile\n",
@@ -173,8 +177,8 @@ test_dma_fault(void)
 	uint32_t ioas;
 	int fd;
 
-	vfio_test_send(port_a, VFIO_TEST_BURST);
-	got = vfio_test_receive(port_b, 500);
+	got = vfio_test_send_until_received(port_a, port_b,
+		VFIO_TEST_DEADLINE_MS);
 	printf("mapped: %u frames received\n", got);
 	TEST_ASSERT(got > 0, "no frame before the unmap");
 
@@ -189,6 +193,7 @@ test_dma_fault(void)
 		TEST_ASSERT_SUCCESS(vfio_test_raw_unmap(fd, ioas, pages.iova[i],
 			pages.len[i]), "unmap page %u", i);
 
+	/* an absence: a window is what it takes */
 	vfio_test_send(port_a, VFIO_TEST_BURST);
 	got = vfio_test_receive(port_b, 500);
 	printf("%u pages unmapped: %u frames received intact\n", pages.n, got);
@@ -205,9 +210,8 @@ test_dma_fault(void)
 	TEST_ASSERT_SUCCESS(rte_eth_dev_stop(port_b), "stop b");
 	TEST_ASSERT_SUCCESS(rte_eth_dev_start(port_a), "start a");
 	TEST_ASSERT_SUCCESS(rte_eth_dev_start(port_b), "start b");
-	rte_delay_ms(200);
-	vfio_test_send(port_a, VFIO_TEST_BURST);
-	got = vfio_test_receive(port_b, 500);
+	got = vfio_test_send_until_received(port_a, port_b,
+		VFIO_TEST_DEADLINE_MS);
 	printf("mapped back: %u frames received\n", got);
 	TEST_ASSERT(got > 0, "no frame after mapping back");
 	return TEST_SUCCESS;
@@ -234,7 +238,8 @@ test_rxq_intr(void)
 	rte_eth_dev_rx_intr_disable(port_b, 0);
 	printf("epoll after one frame: %d event(s)\n", n);
 	TEST_ASSERT_EQUAL(n, 1, "no Rx queue interrupt for the frame");
-	TEST_ASSERT(vfio_test_receive(port_b, 200) > 0, "the frame is not there");
+	TEST_ASSERT(vfio_test_receive_until(port_b, 1, VFIO_TEST_DEADLINE_MS) > 0,
+		"the frame is not there");
 	rte_eth_dev_rx_intr_ctl_q(port_b, 0, RTE_EPOLL_PER_THREAD,
 		RTE_INTR_EVENT_DEL, NULL);
 	return TEST_SUCCESS;

@@ -21,7 +21,9 @@
  *   VFIO_TOKEN_PLAIN=<BDF>, a device on vfio-pci that is no PF nor VF
  * vfio_cdev_vf_token_autotest owns the PF with --vfio-vf-token and
  * checks the VF's binds; vfio_cdev_vf_probe_autotest, run in another
- * process in either mode, only probes the VF and says how it went.
+ * process in either mode, only probes the VF and says how it went
+ * ("done" or "refused"): it passes either way, and vf-token.sh, which
+ * knows what each mode and token should give, holds the verdict.
  */
 
 #include <errno.h>

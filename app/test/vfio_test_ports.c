@@ -120,6 +120,20 @@ vfio_test_receive_until(uint16_t port, unsigned int want, unsigned int ms)
 	return total;
 }
 
+unsigned int
+vfio_test_send_until_received(uint16_t tx, uint16_t rx, unsigned int ms)
+{
+	uint64_t end = rte_get_timer_cycles() + rte_get_timer_hz() * ms / 1000;
+	unsigned int got = 0;
+
+	/* a burst sent before the link is up is lost: send again */
+	while (got == 0 && rte_get_timer_cycles() < end) {
+		vfio_test_send(tx, VFIO_TEST_BURST);
+		got = vfio_test_receive_until(rx, 1, 500);
+	}
+	return got;
+}
+
 static volatile bool forwarding;
 static uint64_t forwarded;
 static uint16_t fwd_ports[2];
@@ -169,6 +183,16 @@ vfio_test_forward_stop(void)
 	if (fwd_lcore < RTE_MAX_LCORE)
 		rte_eal_wait_lcore(fwd_lcore);
 	fwd_lcore = RTE_MAX_LCORE;
+}
+
+uint64_t
+vfio_test_forwarded_beyond(uint64_t since, unsigned int ms)
+{
+	uint64_t end = rte_get_timer_cycles() + rte_get_timer_hz() * ms / 1000;
+
+	while (vfio_test_forwarded() <= since && rte_get_timer_cycles() < end)
+		rte_delay_ms(10);
+	return vfio_test_forwarded();
 }
 
 uint64_t

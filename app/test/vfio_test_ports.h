@@ -39,6 +39,15 @@ unsigned int vfio_test_receive(uint16_t port, unsigned int ms);
 unsigned int vfio_test_receive_until(uint16_t port, unsigned int want,
 	unsigned int ms);
 
+/* Send bursts from tx until rx receives one of them (at least one frame
+ * of the last burst) or ms milliseconds pass: the frames received.
+ */
+unsigned int vfio_test_send_until_received(uint16_t tx, uint16_t rx,
+	unsigned int ms);
+
+/* Deadlines long enough for a loaded host, for what must happen. */
+#define VFIO_TEST_DEADLINE_MS 30000
+
 /* A worker lcore forwards between ports a and b, primed with a burst
  * each way, until vfio_test_forward_stop(); -1 without a worker lcore.
  */
@@ -47,5 +56,8 @@ void vfio_test_forward_stop(void);
 
 /* Packets the worker has forwarded since it started. */
 uint64_t vfio_test_forwarded(void);
+
+/* The same, once it is beyond since or ms milliseconds have passed. */
+uint64_t vfio_test_forwarded_beyond(uint64_t since, unsigned int ms);
 
 #endif /* VFIO_TEST_PORTS_H */
