@@ -55,11 +55,31 @@ export CCACHE_DIR=${CCACHE_DIR:-$CACHE_DIR/ccache-dpdk}
 mkdir -p "$BUILD_DIR"
 run_stage configure configure
 run_stage ninja ninja -C "$MESON_DIR" "${TARGETS[@]}"
-# installed as a package would be, into a staging root: what the guest
-# test install.sh builds applications against with pkg-config
+# installed as a package would be, into a staging root, and a user's
+# applications built against it with make and pkg-config --static (DPDK's
+# examples/l2fwd and our examples/vfio_extmem, as installed): the guest
+# test install.sh runs them
+build_examples() {
+	local root=$BUILD_DIR/install pc name src
+	pc=$(find "$root" -name libdpdk.pc -print -quit)
+	[ -n "$pc" ] || die "no libdpdk.pc in $root"
+	rm -rf "$BUILD_DIR/install-examples"
+	for name in l2fwd vfio_extmem; do
+		src=$(find "$root" -type d -path "*/dpdk/examples/$name" -print -quit)
+		[ -n "$src" ] || die "example $name is not installed"
+		mkdir -p "$BUILD_DIR/install-examples"
+		cp -r "$src" "$BUILD_DIR/install-examples/$name"
+		PKG_CONFIG_PATH=${pc%/*} \
+		PKGCONF="pkg-config --define-variable=prefix=$root$(sed -n 's/^prefix=//p' "$pc")" \
+			make -C "$BUILD_DIR/install-examples/$name" static \
+			> "$BUILD_DIR/install-examples/$name.log" 2>&1 ||
+			{ tail -20 "$BUILD_DIR/install-examples/$name.log"; die "make static of $name failed"; }
+	done
+}
 if [ ${#TARGETS[@]} -eq 0 ]; then
 	rm -rf "$BUILD_DIR/install"
 	run_stage install meson install -C "$MESON_DIR" --quiet --no-rebuild \
 		--destdir "$BUILD_DIR/install"
+	run_stage examples build_examples
 fi
 log "built: $MESON_DIR/$DPDK_SUBDIR/app/dpdk-testpmd"

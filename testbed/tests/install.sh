@@ -2,39 +2,29 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # A user's own applications in cdev mode: DPDK's examples/l2fwd and the
 # project's examples/vfio_extmem, built with make against the installed
-# DPDK (meson install into build/install, found by pkg-config --static),
+# DPDK (meson install into build/install, found by pkg-config --static;
+# scripts/build.sh builds them on the host, faster than under TCG),
 # forward between the two e1000e ports. l2fwd gets its traffic from a
 # testpmd sending on the e1000; vfio_extmem receives into memory of its
 # own, mapped with rte_dev_dma_map(), and sends the first burst itself.
 . "$(dirname "$0")/lib.sh" cdev
 
-# DPDK installed under a staging root (meson install --destdir): its
-# prefix moved there for pkg-config
-root=$BUILD_DIR/install
-pc=$(find "$root" -name libdpdk.pc -print -quit)
-[ -n "$pc" ] || fail "no libdpdk.pc in $root: scripts/build.sh installs it"
-export PKG_CONFIG_PATH=${pc%/*}
-export PKGCONF="pkg-config --define-variable=prefix=$root$(sed -n 's/^prefix=//p' "$pc")"
-note "libdpdk $($PKGCONF --modversion libdpdk) from $PKG_CONFIG_PATH"
-
-# build NAME: the installed example NAME, built with its Makefile
-build() {
-	local src
-	src=$(find "$root" -type d -path "*/dpdk/examples/$1" -print -quit)
-	[ -n "$src" ] || fail "example $1 is not installed"
-	cp -r "$src" "$VFIO_CDEV_RUN/$1"
-	SECONDS=0
-	make -C "$VFIO_CDEV_RUN/$1" static > "$VFIO_CDEV_RUN/build-$1.log" 2>&1 ||
-		{ tail -20 "$VFIO_CDEV_RUN/build-$1.log"; fail "make static of $1 failed"; }
-	note "$1 built with make static (pkg-config --static) in $SECONDS s"
-}
-build l2fwd
-build vfio_extmem
+# built on the host by scripts/build.sh, against DPDK installed under a
+# staging root (meson install --destdir) with pkg-config --static
+apps=$BUILD_DIR/install-examples
+for name in l2fwd vfio_extmem; do
+	[ -x "$apps/$name/build/$name" ] ||
+		fail "no $apps/$name/build/$name: scripts/build.sh builds it"
+	# pkg-config --static's libraries, from the staging root
+	grep -q -- "-L$BUILD_DIR/install/.* -l:librte_eal.a" "$apps/$name.log" ||
+		fail "$name was not linked with the installed static libraries"
+	note "$name built with make static against $BUILD_DIR/install"
+done
 
 # l2fwd on the e1000e pair (one lcore for both), while testpmd sends from
 # the e1000 (its forwarding lcore is the other one)
 log=$VFIO_CDEV_RUN/l2fwd.log
-stdbuf -oL "$VFIO_CDEV_RUN/l2fwd/build/l2fwd" -l 0 -n 1 --vfio-mode=cdev \
+stdbuf -oL "$apps/l2fwd/build/l2fwd" -l 0 -n 1 --vfio-mode=cdev \
 	--file-prefix=l2fwd -a "$E1000E_A" -a "$E1000E_B" -- -p 0x3 -q 2 -P -T 1 \
 	> "$log" 2>&1 &
 l2fwd=$!
@@ -63,5 +53,5 @@ awk '/Statistics for port/ { p = $4 }
 	}' "$log" || { tail -30 "$log"; fail "l2fwd did not forward on both ports"; }
 
 # vfio_extmem on the same pair, seeding the traffic itself
-extmem_forward "$VFIO_CDEV_RUN/vfio_extmem/build/vfio_extmem" \
+extmem_forward "$apps/vfio_extmem/build/vfio_extmem" \
 	--vfio-mode=cdev --file-prefix=extmem
