@@ -139,7 +139,7 @@ token_setup(void)
 	return TEST_SUCCESS;
 }
 
-/* The PF's owner binds the VF itself, through the cdev backend. */
+/* The PF's owner binds the VF itself, through its cdev. */
 static int
 owner_setup(void)
 {

@@ -13,7 +13,7 @@
  *   sys/bus/pci/devices/<BDF> -> ../../../devices/pci0000:00/<BDF>
  *   sys/class/iommu/, sys/module/vfio/parameters/,
  *   sys/kernel/iommu_groups/N/devices/<BDF>, sys/kernel/irq/N/chip_name
- * EAL, the PCI bus and the cdev backend are pointed at it through
+ * EAL's cdev mode and the PCI bus are pointed at it through
  * VFIO_CDEV_DEV_ROOT, VFIO_CDEV_SYS_ROOT and SYSFS_PCI_DEVICES. Device
  * nodes need mknod, so root. A cdev node that sysfs agrees with is a
  * harmless memory device (/dev/null, /dev/zero, ...) under another name,

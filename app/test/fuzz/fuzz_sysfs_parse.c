@@ -3,7 +3,7 @@
  */
 
 /*
- * libFuzzer target: the cdev backend's parsers of what sysfs and devfs
+ * libFuzzer target: cdev mode's parsers of what sysfs and devfs
  * give it (eal_vfio_cdev_parse.c), against a second reading of the same
  * grammar written another way: a "dev" attribute is decimal
  * "major:minor" within 12:20 bits and nothing else; a cdev name is
