@@ -106,6 +106,10 @@ void vfio_cdev_close(struct vfio_cdev_device *dev);
  */
 int vfio_cdev_resolve(struct vfio_cdev_device *dev);
 
+/* The last component of the link at dir/rel, in buf; NULL with errno. */
+const char *vfio_cdev_link_name(const char *dir, const char *rel, char *buf,
+	size_t len);
+
 /*
  * Once the node is open: check again that the device's cdev is the one
  * opened. The open fd holds the cdev number, so a number the kernel gave

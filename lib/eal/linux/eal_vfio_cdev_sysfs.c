@@ -67,9 +67,8 @@ read_attr(const char *path, char *buf, size_t len)
 	return 0;
 }
 
-/* The last component of the link at dir/rel, or NULL with errno. */
-static const char *
-link_name(const char *dir, const char *rel, char *buf, size_t len)
+const char *
+vfio_cdev_link_name(const char *dir, const char *rel, char *buf, size_t len)
 {
 	char path[PATH_MAX];
 	ssize_t n;
@@ -141,7 +140,7 @@ find_cdev_name(struct vfio_cdev_device *dev)
 	snprintf(path, sizeof(path), "%s/vfio-dev", dev->sysfs_dir);
 	d = opendir(path);
 	if (d == NULL) {
-		drv = link_name(dev->sysfs_dir, "driver", target,
+		drv = vfio_cdev_link_name(dev->sysfs_dir, "driver", target,
 			sizeof(target));
 		if (drv == NULL || strncmp(drv, "vfio", 4) != 0)
 			return -ENOENT;
@@ -232,10 +231,11 @@ vfio_cdev_sriov_role(const struct vfio_cdev_device *dev, char *pf,
 	char path[PATH_MAX], target[PATH_MAX];
 	const char *name;
 
-	name = link_name(dev->sysfs_dir, "physfn", target, sizeof(target));
+	name = vfio_cdev_link_name(dev->sysfs_dir, "physfn", target,
+		sizeof(target));
 	if (name != NULL) {
 		strlcpy(pf, name, len);
-		name = link_name(dev->sysfs_dir, "physfn/driver", target,
+		name = vfio_cdev_link_name(dev->sysfs_dir, "physfn/driver", target,
 			sizeof(target));
 		return name != NULL && strcmp(name, "vfio-pci") == 0 ?
 			VFIO_CDEV_SRIOV_VF : VFIO_CDEV_SRIOV_NONE;
@@ -252,7 +252,7 @@ vfio_cdev_group_name(const struct vfio_cdev_device *dev, char *buf,
 	char target[PATH_MAX];
 	const char *group;
 
-	group = link_name(dev->sysfs_dir, "iommu_group", target,
+	group = vfio_cdev_link_name(dev->sysfs_dir, "iommu_group", target,
 		sizeof(target));
 	if (group == NULL)
 		snprintf(buf, len, "its VFIO group");

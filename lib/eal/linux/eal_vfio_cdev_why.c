@@ -16,7 +16,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,21 +39,6 @@ driver_leaves_dma(const char *drv)
 		strcmp(drv, "pci-stub") == 0;
 }
 
-/* The driver of the device at dir/rel (NULL: none), in buf. */
-static const char *
-driver_of(const char *dir, const char *rel, char *buf, size_t len)
-{
-	char path[PATH_MAX];
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "%s/%s/driver", dir, rel);
-	n = readlink(path, buf, len - 1);
-	if (n < 0)
-		return NULL;
-	buf[n] = '\0';
-	return basename(buf);
-}
-
 /* "0000:01:02.0 (e1000)", the first device of the group whose kernel
  * driver owns its DMA, or an empty string.
  */
@@ -62,7 +46,7 @@ static void
 sibling_on_kernel_driver(const struct vfio_cdev_device *dev, char *buf,
 		size_t len)
 {
-	char dir[PATH_MAX], target[PATH_MAX];
+	char dir[PATH_MAX], target[PATH_MAX], rel[NAME_MAX + 8];
 	const char *drv;
 	struct dirent *e;
 	DIR *d;
@@ -75,7 +59,8 @@ sibling_on_kernel_driver(const struct vfio_cdev_device *dev, char *buf,
 	while (buf[0] == '\0' && (e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.' || strcmp(e->d_name, dev->name) == 0)
 			continue;
-		drv = driver_of(dir, e->d_name, target, sizeof(target));
+		snprintf(rel, sizeof(rel), "%s/driver", e->d_name);
+		drv = vfio_cdev_link_name(dir, rel, target, sizeof(target));
 		if (drv != NULL && !driver_leaves_dma(drv))
 			snprintf(buf, len, "%s (%s)", e->d_name, drv);
 	}
