@@ -239,9 +239,12 @@ testpmd_stop() {
 }
 
 # ports_in NAME: the device names of the ports in the last
-# "show port summary all" of NAME's log, sorted, on one line.
+# "show port summary all" of NAME's log, sorted, on one line. A row may
+# follow the prompt, which testpmd prints again after an event (a link
+# state change) that came in the middle of the table.
 ports_in() {
-	awk '/Number of available ports/ { n = 0; delete names }
+	awk '{ sub(/^(testpmd> )+/, "") }
+		/Number of available ports/ { n = 0; delete names }
 		/^[0-9]+ +[0-9a-fA-F:]+ +[^ ]+ +net_/ { names[n++] = $3 }
 		END { for (i = 0; i < n; i++) print names[i] }' \
 		"$VFIO_CDEV_RUN/$1.log" | sort | tr '\n' ' ' | sed 's/ $//'
