@@ -101,29 +101,13 @@ vfio_cdev_msi_isolated(void)
 	return isolated;
 }
 
-/* A module parameter that reads Y. */
-static bool
-param_set(const char *module, const char *param)
-{
-	char path[PATH_MAX], c = 0;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/module/%s/parameters/%s",
-		eal_vfio_sys_root(), module, param);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	if (read(fd, &c, 1) != 1)
-		c = 0;
-	close(fd);
-	return c == 'Y' || c == 'y' || c == '1';
-}
-
 bool
 vfio_cdev_unsafe_interrupts_group_only(void)
 {
-	return param_set("vfio_iommu_type1", "allow_unsafe_interrupts") &&
-		!param_set("iommufd", "allow_unsafe_interrupts") &&
+	return eal_vfio_module_param_set("vfio_iommu_type1",
+			"allow_unsafe_interrupts") &&
+		!eal_vfio_module_param_set("iommufd",
+			"allow_unsafe_interrupts") &&
 		!vfio_cdev_msi_isolated();
 }
 
@@ -205,7 +189,8 @@ vfio_cdev_bind_why(const struct vfio_cdev_device *dev, int err, char *buf,
 				who);
 		} else if (!vfio_cdev_msi_isolated()) {
 			snprintf(buf, len, "; the IOMMU does not isolate MSIs (no interrupt remapping): enable it, or knowing the risk set iommufd.allow_unsafe_interrupts=1%s",
-				param_set("vfio_iommu_type1", "allow_unsafe_interrupts") ?
+				eal_vfio_module_param_set("vfio_iommu_type1",
+					"allow_unsafe_interrupts") ?
 				" as vfio_iommu_type1's is" : "");
 		} else {
 			snprintf(buf, len, "; a device of its IOMMU group is owned by another process's iommufd (QEMU, another DPDK): stop it or leave the device out");

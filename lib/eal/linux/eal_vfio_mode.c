@@ -117,23 +117,28 @@ iommu_present(void)
 	return found;
 }
 
+bool
+eal_vfio_module_param_set(const char *module, const char *param)
+{
+	char path[PATH_MAX], c = 0;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/module/%s/parameters/%s",
+		eal_vfio_sys_root(), module, param);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	if (read(fd, &c, 1) != 1)
+		c = 0;
+	close(fd);
+	return c == 'Y' || c == 'y' || c == '1';
+}
+
 /* True if VFIO runs without IOMMU (enable_unsafe_noiommu_mode=Y). */
 static bool
 vfio_noiommu(void)
 {
-	char path[PATH_MAX], c = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path),
-		"%s/module/vfio/parameters/enable_unsafe_noiommu_mode",
-		eal_vfio_sys_root());
-	f = fopen(path, "re");
-	if (f == NULL)
-		return false;
-	if (fread(&c, 1, 1, f) != 1)
-		c = 0;
-	fclose(f);
-	return c == 'Y' || c == 'y' || c == '1';
+	return eal_vfio_module_param_set("vfio", "enable_unsafe_noiommu_mode");
 }
 
 /* Why this process cannot use cdev mode, or NULL if it can (as far as

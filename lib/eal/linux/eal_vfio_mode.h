@@ -7,6 +7,8 @@
 
 /* The --vfio-mode EAL option and what cdev mode needs from EAL. */
 
+#include <stdbool.h>
+
 #include <rte_vfio_cdev.h>
 
 /* Record the mode asked for with --vfio-mode; -1 if arg is not a mode. */
@@ -28,6 +30,9 @@ int eal_vfio_mode_enable(void);
  */
 const char *eal_vfio_dev_root(void);
 const char *eal_vfio_sys_root(void);
+
+/* True if the module's parameter (under eal_vfio_sys_root()) reads Y. */
+bool eal_vfio_module_param_set(const char *module, const char *param);
 
 /* What --vfio-mode asked for, the mode in use (RTE_VFIO_MODE_AUTO while
  * VFIO is not enabled) and why, for telemetry.
