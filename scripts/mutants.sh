@@ -42,7 +42,14 @@ vf-of-any-pf|lib/eal/linux/eal_vfio_cdev_sysfs.c|s/return name != NULL \&\& strc
 why-no-sibling|lib/eal/linux/eal_vfio_cdev_why.c|s/if (drv != NULL \&\& !driver_leaves_dma(drv))/if (drv != NULL \&\& !driver_leaves_dma(drv) \&\& 0)/
 why-ignores-remapping|lib/eal/linux/eal_vfio_cdev_why.c|s/isolated = strncmp(chip, "IR-", 3) == 0 ||/isolated = 0 ||/
 auto-ignores-unsafe-interrupts|lib/eal/linux/eal_vfio_mode.c|s/if (vfio_cdev_unsafe_interrupts_group_only()) {/if (vfio_cdev_unsafe_interrupts_group_only() \&\& 0) {/
-no-pf-role|lib/eal/linux/eal_vfio_cdev_sysfs.c|s/access(path, F_OK) == 0 ? VFIO_CDEV_SRIOV_PF/access(path, F_OK) != 0 ? VFIO_CDEV_SRIOV_PF/'
+no-pf-role|lib/eal/linux/eal_vfio_cdev_sysfs.c|s/access(path, F_OK) == 0 ? VFIO_CDEV_SRIOV_PF/access(path, F_OK) != 0 ? VFIO_CDEV_SRIOV_PF/
+fds-need-dev-iommu|lib/eal/linux/eal_vfio_mode.c|s/if (!vfio_cdev_fds_iommufd_given() \&\&/if (1 \&\&/
+fds-in-group-mode|lib/eal/linux/eal_vfio_mode.c|s/if (mode != RTE_VFIO_MODE_CDEV \&\& vfio_cdev_fds_given()) {/if (0) {/
+fds-ignored-by-auto|lib/eal/linux/eal_vfio_mode.c|s/^\tif (vfio_cdev_fds_given()) {/\tif (0) {/
+fd-any-access-mode|lib/eal/linux/eal_vfio_cdev_fds.c|s/(flags \& O_ACCMODE) != O_RDWR/0/
+fd-given-twice|lib/eal/linux/eal_vfio_cdev_fds.c|s/if (other == NULL)/if (1)/
+iommufd-any-chardev|lib/eal/linux/eal_iommufd.c|s/st.st_rdev != devt))/0))/
+device-fd-lax-address|lib/eal/linux/eal_vfio_cdev_parse.c|s/dev > 0x1f || func > 7 ||/0 ||/'
 
 # Killed in the guest (testbed/tests/fault-mutants.sh) by the guest test
 # in the fourth field, fault-inject.sh if there is none.

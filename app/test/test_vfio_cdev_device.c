@@ -156,6 +156,47 @@ test_parse_devt(void)
 	return TEST_SUCCESS;
 }
 
+/* --vfio-device-fd's ADDR=FD, and the fd of --vfio-iommufd */
+static int
+test_parse_device_fd(void)
+{
+	static const struct {
+		const char *s, *addr;
+		int fd;
+	} good[] = {
+		{ "0000:00:02.0=5", "0000:00:02.0", 5 },
+		{ "00:02.0=0", "0000:00:02.0", 0 },
+		{ "0001:AB:1f.7=2147483647", "0001:ab:1f.7", 2147483647 },
+		{ "12345678:ff:00.0=12", "12345678:ff:00.0", 12 },
+		{ "10000:00:02.0=3", "10000:00:02.0", 3 },
+	};
+	static const char * const bad[] = {
+		"", "=", "=3", "0000:00:02.0", "0000:00:02.0=", "00:02.0=x",
+		"0000:00:02.0=-1", "0000:00:02.0=2147483648", "000:00:02.0=3",
+		"123456789:00:02.0=3", "0000:0:02.0=3", "0000:00:2.0=3",
+		"0000:00:20.0=3", "0000:00:02.8=3", "0000:00:02.0=3 ",
+		" 0000:00:02.0=3", "0000:00:02.0=+3", "0000-00:02.0=3",
+		"0000:00:02=3", "0000:00:02.00=3", "net_tap0=3", "g0:02.0=3",
+	};
+	char addr[VFIO_CDEV_PCI_ADDR_LEN];
+	unsigned int i;
+	int fd;
+
+	for (i = 0; i < RTE_DIM(good); i++) {
+		TEST_ASSERT_SUCCESS(vfio_cdev_parse_device_fd(good[i].s, addr,
+			&fd), "\"%s\" refused", good[i].s);
+		TEST_ASSERT(strcmp(addr, good[i].addr) == 0 &&
+			fd == good[i].fd, "\"%s\" read as %s=%d", good[i].s,
+			addr, fd);
+	}
+	for (i = 0; i < RTE_DIM(bad); i++)
+		TEST_ASSERT_FAIL(vfio_cdev_parse_device_fd(bad[i], addr, &fd),
+			"\"%s\" accepted", bad[i]);
+	TEST_ASSERT(vfio_cdev_parse_fd("007", &fd) == 0 && fd == 7, "007");
+	TEST_ASSERT_FAIL(vfio_cdev_parse_fd("", &fd), "empty fd accepted");
+	return TEST_SUCCESS;
+}
+
 static int
 test_resolve(void)
 {
@@ -668,6 +709,7 @@ static struct unit_test_suite vfio_cdev_device_suite = {
 	.unit_test_cases = {
 		TEST_CASE(test_name_valid),
 		TEST_CASE(test_parse_devt),
+		TEST_CASE(test_parse_device_fd),
 		TEST_CASE_ST(tree_setup, tree_teardown, test_resolve),
 		TEST_CASE_ST(tree_setup, tree_teardown, test_rdev_mismatch),
 		TEST_CASE_ST(tree_setup, tree_teardown, test_regular_file),

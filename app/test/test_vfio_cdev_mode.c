@@ -31,40 +31,55 @@
 static struct fake_tree tree;
 static char child_log[LOG_MAX];
 
-/* Run a child EAL with args after the common ones; keep its log. */
+/* Run a child EAL with up to two args after the common ones, and
+ * in_fd, if not -1, as its fd 0 (process_dup() closes any other fd the
+ * child would inherit); keep its log.
+ */
 static int
-run_child(const char *mode_arg)
+run_child_fd(int in_fd, const char *arg1, const char *arg2)
 {
 	const char *argv[] = {
 		prgname, "--no-huge", "-m", "32", "--no-shconf",
 		"--file-prefix=vfio_cdev_mode", "--log-level=lib.eal:info",
-		mode_arg, "--no-pci",
+		"--no-pci", arg1, arg2,
 	};
-	int saved_out, saved_err, fd, status;
+	int saved_in, saved_out, saved_err, fd, status;
 	ssize_t n;
 
-	fd = open("/tmp", O_TMPFILE | O_RDWR, 0600);
+	fd = open("/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -1;
 	fflush(stdout);
 	fflush(stderr);
+	saved_in = dup(STDIN_FILENO);
 	saved_out = dup(STDOUT_FILENO);
 	saved_err = dup(STDERR_FILENO);
+	if (in_fd >= 0)
+		dup2(in_fd, STDIN_FILENO);
 	dup2(fd, STDOUT_FILENO);
 	dup2(fd, STDERR_FILENO);
-	status = process_dup(argv, RTE_DIM(argv), CHILD_ACTION);
+	status = process_dup(argv, RTE_DIM(argv) - (arg2 == NULL),
+		CHILD_ACTION);
 	fflush(stdout);
+	dup2(saved_in, STDIN_FILENO);
 	dup2(saved_out, STDOUT_FILENO);
 	dup2(saved_err, STDERR_FILENO);
+	close(saved_in);
 	close(saved_out);
 	close(saved_err);
 
 	n = pread(fd, child_log, sizeof(child_log) - 1, 0);
 	close(fd);
 	child_log[n > 0 ? n : 0] = '\0';
-	printf("--- child with %s: status %d ---\n%s--- end ---\n", mode_arg,
-		status, child_log);
+	printf("--- child with %s %s: status %d ---\n%s--- end ---\n", arg1,
+		arg2 != NULL ? arg2 : "", status, child_log);
 	return status;
+}
+
+static int
+run_child(const char *mode_arg)
+{
+	return run_child_fd(-1, mode_arg, NULL);
 }
 
 static int
@@ -351,6 +366,122 @@ test_cdev_unopenable_iommufd(void)
 	return expect_log("/iommu: No such device or address");
 }
 
+/*
+ * Fds handed in (--vfio-iommufd, --vfio-device-fd): checked when parsed,
+ * refused with one line each; an iommufd handed in makes auto pick cdev
+ * and needs no /dev/iommu, and is refused if it is not one. The test bed
+ * (fd-launcher.sh) runs them for real.
+ */
+
+/* The child runs with args, path open as asked as its fd 0 (or none):
+ * it must fail, saying line.
+ */
+static int
+expect_refused(const char *path, int flags, const char *arg1,
+		const char *arg2, const char *line)
+{
+	int fd = -1, status;
+
+	if (path != NULL) {
+		fd = open(path, flags | O_CLOEXEC, 0600);
+		TEST_ASSERT(fd >= 0, "cannot open %s", path);
+	}
+	status = run_child_fd(fd, arg1, arg2);
+	if (fd >= 0)
+		close(fd);
+	TEST_ASSERT(status != 0, "%s %s accepted", arg1,
+		arg2 != NULL ? arg2 : "");
+	return expect_log(line);
+}
+
+static int
+test_fds_malformed(void)
+{
+	static const char * const bad[] = {
+		"--vfio-iommufd=", "--vfio-iommufd=x", "--vfio-iommufd=-1",
+		"--vfio-iommufd=3 ", "--vfio-iommufd=99999999999",
+	};
+	static const char * const bad_dev[] = {
+		"--vfio-device-fd=3", "--vfio-device-fd=0000:00:02.0",
+		"--vfio-device-fd=0000:00:02.0=", "--vfio-device-fd==3",
+		"--vfio-device-fd=0000:00:02=3", "--vfio-device-fd=00:02.8=3",
+		"--vfio-device-fd=0000:00:20.0=3", "--vfio-device-fd=net_tap0=3",
+	};
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(bad); i++)
+		TEST_ASSERT_SUCCESS(expect_refused(NULL, 0, bad[i], NULL,
+			"expected a file descriptor number"), "%s", bad[i]);
+	for (i = 0; i < RTE_DIM(bad_dev); i++)
+		TEST_ASSERT_SUCCESS(expect_refused(NULL, 0, bad_dev[i], NULL,
+			"expected PCI address=fd, e.g. 0000:00:02.0=5"), "%s",
+			bad_dev[i]);
+	return TEST_SUCCESS;
+}
+
+static int
+test_fds_not_usable(void)
+{
+	TEST_ASSERT_SUCCESS(expect_refused(NULL, 0, "--vfio-iommufd=999",
+		NULL, "--vfio-iommufd: fd 999 is not open"), "closed fd");
+	TEST_ASSERT_SUCCESS(expect_refused("/dev/null", O_RDONLY,
+		"--vfio-device-fd=0000:00:02.0=0", NULL,
+		"fd 0 (/dev/null) is not open for reading and writing; refused"),
+		"read-only fd");
+	TEST_ASSERT_SUCCESS(expect_refused("/dev/null", O_RDWR,
+		"--vfio-device-fd=0000:00:02.0=0",
+		"--vfio-device-fd=00:02.0=0",
+		"--vfio-device-fd: 0000:00:02.0 given twice"), "twice");
+	TEST_ASSERT_SUCCESS(expect_refused("/dev/null", O_RDWR,
+		"--vfio-device-fd=0000:00:02.0=0", "--vfio-iommufd=0",
+		"--vfio-iommufd: fd 0 is already given for 0000:00:02.0"),
+		"one fd for two things");
+	return TEST_SUCCESS;
+}
+
+/* The fds are cdev mode's: group mode refuses them, auto picks cdev. */
+static int
+test_fds_mode(void)
+{
+	TEST_ASSERT_SUCCESS(fake_tree_add_iommu(&tree), "iommu");
+	TEST_ASSERT_SUCCESS(expect_refused("/dev/null", O_RDWR,
+		"--vfio-mode=group", "--vfio-iommufd=0",
+		"--vfio-iommufd: fds handed in are for cdev mode, not group mode; leave out --vfio-mode=group"),
+		"group mode");
+	return expect_refused("/dev/null", O_RDWR, "--vfio-mode=auto",
+		"--vfio-iommufd=0",
+		"VFIO mode: cdev (auto: fds handed in with --vfio-iommufd)");
+}
+
+/*
+ * An iommufd handed in needs no /dev/iommu (the tree has none) and must
+ * be one: /dev/null is refused by the IOAS allocation it cannot do where
+ * sysfs does not say what /dev/iommu is, by its device number where it
+ * does; a regular file for not being a character device.
+ */
+static int
+test_fds_not_iommufd(void)
+{
+	char path[PATH_MAX];
+
+	TEST_ASSERT_SUCCESS(fake_tree_add_iommu_hw(&tree), "IOMMU");
+	TEST_ASSERT_SUCCESS(expect_refused("/dev/null", O_RDWR,
+		"--vfio-mode=cdev", "--vfio-iommufd=0",
+		"IOMMU_IOAS_ALLOC on fd 0 (/dev/null): Inappropriate ioctl for device (not an iommufd); refused"),
+		"ioctl");
+	TEST_ASSERT_NULL(strstr(child_log, "cannot be used"),
+		"/dev/iommu asked for");
+	TEST_ASSERT_SUCCESS(fake_tree_write_sys(&tree, "class/misc/iommu/dev",
+		"10:123\n"), "misc dev");
+	TEST_ASSERT_SUCCESS(expect_refused("/dev/null", O_RDWR,
+		"--vfio-mode=cdev", "--vfio-iommufd=0",
+		"--vfio-iommufd: fd 0 (/dev/null) is not /dev/iommu; refused"),
+		"devt");
+	snprintf(path, sizeof(path), "%s/not-an-iommufd", tree.dev);
+	return expect_refused(path, O_RDWR | O_CREAT, "--vfio-mode=cdev",
+		"--vfio-iommufd=0", "not-an-iommufd) is not /dev/iommu; refused");
+}
+
 static int
 test_mode_names(void)
 {
@@ -395,6 +526,10 @@ static struct unit_test_suite vfio_cdev_mode_suite = {
 		TEST_CASE_ST(tree_setup, tree_teardown, test_cdev_noiommu_mode),
 		TEST_CASE_ST(tree_setup, tree_teardown,
 			test_cdev_unopenable_iommufd),
+		TEST_CASE(test_fds_malformed),
+		TEST_CASE(test_fds_not_usable),
+		TEST_CASE_ST(tree_setup, tree_teardown, test_fds_mode),
+		TEST_CASE_ST(tree_setup, tree_teardown, test_fds_not_iommufd),
 		TEST_CASES_END()
 	}
 };

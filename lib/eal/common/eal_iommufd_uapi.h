@@ -67,6 +67,26 @@ struct iommu_ioas_unmap {
 	__aligned_u64 length;
 };
 #define IOMMU_IOAS_UNMAP _IO(IOMMUFD_TYPE, 0x86)
+
+enum iommufd_option {
+	IOMMU_OPTION_RLIMIT_MODE = 0,	/* 0 per user, 1 per process */
+	IOMMU_OPTION_HUGE_PAGES = 1,
+};
+
+enum iommufd_option_ops {
+	IOMMU_OPTION_OP_SET = 0,
+	IOMMU_OPTION_OP_GET = 1,
+};
+
+struct iommu_option {
+	__u32 size;
+	__u32 option_id;
+	__u16 op;
+	__u16 __reserved;
+	__u32 object_id;
+	__aligned_u64 val64;
+};
+#define IOMMU_OPTION _IO(IOMMUFD_TYPE, 0x87)
 #endif /* IOMMU_IOAS_ALLOC */
 
 #endif /* EAL_IOMMUFD_UAPI_H */

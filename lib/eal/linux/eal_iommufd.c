@@ -19,11 +19,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <rte_common.h>
@@ -35,6 +36,7 @@
 
 #include "eal_iommufd.h"
 #include "eal_iova_ranges.h"
+#include "eal_vfio_cdev.h"
 
 /* Ranges a message lists at most. */
 #define LOGGED_RANGES 4u
@@ -107,22 +109,18 @@ eal_iommufd_ranges_update(void)
 	return 0;
 }
 
-int
-eal_iommufd_open(const char *path)
+/* Allocate the IOAS in the iommufd fd, EAL's from now on (closed on
+ * failure). what names the fd in messages.
+ */
+static int
+setup(int fd, const char *what)
 {
 	struct iommu_ioas_alloc alloc = { .size = sizeof(alloc) };
-	int fd;
 
-	fd = open(path, O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		RTE_LOG(ERR, EAL, "VFIO cdev mode: cannot open %s: %s%s\n",
-			path, strerror(errno), errno == EACCES ?
-			"; run as root or give the user access to it" : "");
-		return -1;
-	}
 	if (ioctl(fd, IOMMU_IOAS_ALLOC, &alloc) < 0) {
-		RTE_LOG(ERR, EAL, "VFIO cdev mode: IOMMU_IOAS_ALLOC on %s: %s\n",
-			path, strerror(errno));
+		RTE_LOG(ERR, EAL, "VFIO cdev mode: IOMMU_IOAS_ALLOC on %s: %s%s\n",
+			what, strerror(errno), errno == ENOTTY ?
+			" (not an iommufd); refused" : "");
 		close(fd);
 		return -1;
 	}
@@ -135,9 +133,68 @@ eal_iommufd_open(const char *path)
 		return -1;
 	}
 	iommufd.eal_holds = true;
-	RTE_LOG(DEBUG, EAL, "VFIO cdev mode: iommufd %d, IOAS %u\n", fd,
+	RTE_LOG(DEBUG, EAL, "VFIO cdev mode: iommufd %s, IOAS %u\n", what,
 		alloc.out_ioas_id);
+	eal_iommufd_accounting_read(fd);
 	return 0;
+}
+
+int
+eal_iommufd_open(const char *path)
+{
+	int fd;
+
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		RTE_LOG(ERR, EAL, "VFIO cdev mode: cannot open %s: %s%s\n",
+			path, strerror(errno), errno == EACCES ?
+			"; run as root or give the user access to it" : "");
+		return -1;
+	}
+	return setup(fd, path);
+}
+
+/*
+ * An iommufd handed in. It must be a character device, the one sysfs
+ * says /dev/iommu is where sysfs tells (class/misc/iommu/dev); the IOAS
+ * allocation then proves it is an iommufd.
+ */
+int
+eal_iommufd_adopt(int fd)
+{
+	char what[PATH_MAX + 32];
+	struct stat st;
+	dev_t devt;
+
+	vfio_cdev_fds_describe(fd, what, sizeof(what));
+	if (fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode) ||
+			(vfio_cdev_iommu_devt(&devt) == 0 &&
+			 st.st_rdev != devt)) {
+		RTE_LOG(ERR, EAL, "--vfio-iommufd: %s is not /dev/iommu; refused\n",
+			what);
+		close(fd);
+		return -1;
+	}
+	return setup(fd, what);
+}
+
+int
+eal_iommufd_probe_ioas(uint32_t *id)
+{
+	struct iommu_ioas_alloc alloc = { .size = sizeof(alloc) };
+
+	if (ioctl(iommufd.fd, IOMMU_IOAS_ALLOC, &alloc) < 0)
+		return -errno;
+	*id = alloc.out_ioas_id;
+	return 0;
+}
+
+int
+eal_iommufd_destroy(uint32_t id)
+{
+	struct iommu_destroy destroy = { .size = sizeof(destroy), .id = id };
+
+	return ioctl(iommufd.fd, IOMMU_DESTROY, &destroy) < 0 ? -errno : 0;
 }
 
 /* The allowed ranges, a few of them, after a refused IOVA. */
@@ -176,27 +233,6 @@ log_out_of_range(uint64_t va, uint64_t iova, uint64_t len, uint64_t last)
 	RTE_LOG(ERR, EAL, "VFIO cdev mode: IOVA 0x%" PRIx64 "-0x%" PRIx64 " (VA 0x%" PRIx64 ") is %s\n",
 		iova, end, va, why);
 	log_ranges();
-}
-
-/*
- * iommufd charges pinned pages to the RLIMIT_MEMLOCK of the user, shared
- * by all of the user's processes (unless CAP_IPC_LOCK). Said once, from
- * the table: no memory walk, which may run under the memory lock.
- */
-static void
-log_memlock(uint64_t len)
-{
-	static bool said;
-	uint64_t nb, mapped;
-	struct rlimit rl;
-
-	if (said || getrlimit(RLIMIT_MEMLOCK, &rl) < 0 ||
-			rl.rlim_cur == RLIM_INFINITY)
-		return;
-	said = true;
-	eal_iommufd_stats(&nb, &mapped);
-	RTE_LOG(ERR, EAL, "VFIO cdev mode: pinning needs %" PRIu64 " KiB of RLIMIT_MEMLOCK (%" PRIu64 " KiB limit, charged per user across all its processes): raise it (ulimit -l, LimitMEMLOCK=)\n",
-		(mapped + len) >> 10, (uint64_t)rl.rlim_cur >> 10);
 }
 
 /* Find the area recorded at exactly [iova, iova + len); -1 if none. */
@@ -238,7 +274,7 @@ eal_iommufd_map(uint64_t va, uint64_t iova, uint64_t len,
 		.length = len,
 		.iova = iova,
 	};
-	uint64_t last = 0;
+	uint64_t last = 0, nb, mapped;
 	int ret = 0, i;
 
 	pthread_mutex_lock(&iommufd.lock);
@@ -294,8 +330,10 @@ eal_iommufd_map(uint64_t va, uint64_t iova, uint64_t len,
 	if (ret < 0) {
 		RTE_LOG(ERR, EAL, "VFIO cdev mode: IOMMU_IOAS_MAP of VA 0x%" PRIx64 " at IOVA 0x%" PRIx64 " (%" PRIu64 " bytes): %s\n",
 			va, iova, len, strerror(-ret));
-		if (ret == -ENOMEM)
-			log_memlock(len);
+		if (ret == -ENOMEM) {
+			eal_iommufd_stats(&nb, &mapped);
+			eal_iommufd_memlock_log(mapped, len);
+		}
 	}
 	return ret;
 }
@@ -481,6 +519,7 @@ eal_iommufd_info_get(struct eal_iommufd_info *info)
 		&info->mapped_len);
 	info->nb_map_ioctls = iommufd.nb_map_ioctls;
 	info->nb_unmap_ioctls = iommufd.nb_unmap_ioctls;
+	info->accounting = eal_iommufd_accounting();
 out:
 	pthread_mutex_unlock(&iommufd.lock);
 	return ret;

@@ -25,6 +25,17 @@
 /* Open the iommufd at path and allocate the IOAS; -1 with a logged reason. */
 int eal_iommufd_open(const char *path);
 
+/* The same with an iommufd handed in (--vfio-iommufd), EAL's from now
+ * on: closed on failure, after a logged reason.
+ */
+int eal_iommufd_adopt(int fd);
+
+/* Allocate a second, empty IOAS (to prove a device is in this iommufd)
+ * and destroy an object by ID: 0 or -errno, nothing logged.
+ */
+int eal_iommufd_probe_ioas(uint32_t *id);
+int eal_iommufd_destroy(uint32_t id);
+
 /*
  * rte_eal_cleanup(): stop following memory, unmap everything and close,
  * or, while external users hold the IOAS, unmap only DPDK's memory.
@@ -80,6 +91,13 @@ void eal_iommufd_stats(uint64_t *nb_areas, uint64_t *len);
 /* External users holding the IOAS (rte_vfio_cdev_ioas_get()). */
 unsigned int eal_iommufd_users(void);
 
+/* Who pays for pinned memory (eal_iommufd_memlock.c). */
+enum eal_iommufd_accounting {
+	EAL_IOMMUFD_PER_USER,		/* the user's RLIMIT_MEMLOCK */
+	EAL_IOMMUFD_PER_PROCESS,	/* the process's RLIMIT_MEMLOCK */
+	EAL_IOMMUFD_UNCHARGED,		/* CAP_IPC_LOCK */
+};
+
 /* What the IOAS is and holds, for telemetry. */
 struct eal_iommufd_info {
 	uint32_t ioas_id;
@@ -89,6 +107,7 @@ struct eal_iommufd_info {
 	uint64_t alignment;
 	uint64_t nb_areas, mapped_len;	/* mappings, bytes */
 	uint64_t nb_map_ioctls, nb_unmap_ioctls;
+	enum eal_iommufd_accounting accounting;
 };
 
 /* Fill info; -ENODEV without an IOAS, -ENOMEM. */
@@ -125,5 +144,27 @@ int eal_iommufd_dma_unmap(uint64_t va, uint64_t iova, uint64_t len);
 
 /* Stop following memory events (cleanup). */
 void eal_iommufd_dma_stop(void);
+
+/* eal_iommufd_memlock.c */
+
+/* Read which accounting applies to pinning through the iommufd fd, and
+ * say it (once the IOAS is set up).
+ */
+void eal_iommufd_accounting_read(int fd);
+
+/* The accounting read, and its name ("user", "process", "none"). */
+enum eal_iommufd_accounting eal_iommufd_accounting(void);
+const char *eal_iommufd_accounting_name(enum eal_iommufd_accounting a);
+
+/* RLIMIT_MEMLOCK in bytes (UINT64_MAX: unlimited) and the bytes the
+ * kernel says this process has pinned.
+ */
+uint64_t eal_iommufd_memlock_limit(void);
+uint64_t eal_iommufd_pinned_bytes(void);
+
+/* A map of len bytes refused with ENOMEM while mapped bytes are mapped:
+ * say what pinning needs and what to raise (once).
+ */
+void eal_iommufd_memlock_log(uint64_t mapped, uint64_t len);
 
 #endif /* EAL_IOMMUFD_H */

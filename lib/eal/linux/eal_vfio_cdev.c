@@ -52,12 +52,27 @@ static const char * const state_names[] = {
 	[VFIO_CDEV_SHARED] = "shared",
 };
 
+static const char * const origin_names[] = {
+	[VFIO_CDEV_FROM_NODE] = "opened",
+	[VFIO_CDEV_FROM_FD] = "handed in",
+	[VFIO_CDEV_FROM_BOUND_FD] = "handed in bound",
+	[VFIO_CDEV_FROM_PRIMARY] = "primary's",
+};
+
 const char *
 vfio_cdev_state_name(enum vfio_cdev_state state)
 {
 	if ((unsigned int)state >= RTE_DIM(state_names))
 		return "unknown";
 	return state_names[state];
+}
+
+const char *
+vfio_cdev_origin_name(enum vfio_cdev_origin origin)
+{
+	if ((unsigned int)origin >= RTE_DIM(origin_names))
+		return "unknown";
+	return origin_names[origin];
 }
 
 int
@@ -114,6 +129,48 @@ vfio_cdev_close(struct vfio_cdev_device *dev)
 		close(dev->fd);
 	dev->fd = -1;
 	dev->state = VFIO_CDEV_RESOLVED;
+}
+
+/*
+ * The fd handed in for the device (--vfio-device-fd), EAL's already: it
+ * must be the device's cdev, the devt sysfs gives it, and may be bound
+ * (to the iommufd handed in; attach_ioas() proves it).
+ */
+static int
+adopt_fd(struct vfio_cdev_device *dev)
+{
+	struct vfio_device_info info = { .argsz = sizeof(info) };
+	char what[PATH_MAX + 32], owner[PATH_MAX];
+	struct stat st;
+	int err;
+
+	vfio_cdev_fds_describe(dev->fd, what, sizeof(what));
+	if (fstat(dev->fd, &st) < 0 || !S_ISCHR(st.st_mode)) {
+		VFIO_CDEV_LOG(ERR, dev, "--vfio-device-fd: %s is not a VFIO device cdev; refused",
+			what);
+		return -ENODEV;
+	}
+	if (st.st_rdev != dev->devt) {
+		if (vfio_cdev_devt_owner(st.st_rdev, owner, sizeof(owner)) == 0)
+			VFIO_CDEV_LOG(ERR, dev, "--vfio-device-fd: %s is the cdev of %s, not of this device; refused",
+				what, owner);
+		else
+			VFIO_CDEV_LOG(ERR, dev, "--vfio-device-fd: %s is character device %u:%u, not a VFIO device cdev; refused",
+				what, major(st.st_rdev), minor(st.st_rdev));
+		return -ENODEV;
+	}
+	dev->state = VFIO_CDEV_OPENED;
+	/* only a bound fd answers (an unbound one: EINVAL) */
+	if (ioctl(dev->fd, VFIO_DEVICE_GET_INFO, &info) == 0) {
+		dev->origin = VFIO_CDEV_FROM_BOUND_FD;
+		return 0;
+	}
+	err = errno;
+	if (err == EINVAL)
+		return 0;
+	VFIO_CDEV_LOG(ERR, dev, "--vfio-device-fd: %s: VFIO_DEVICE_GET_INFO: %s",
+		what, strerror(err));
+	return -err;
 }
 
 /* A PF's owner sets the VF token its VFs' users must give, as group
@@ -188,6 +245,14 @@ bind_iommufd(struct vfio_cdev_device *dev)
 	}
 	rte_eal_vfio_get_vf_token(token);
 	has_token = !rte_uuid_is_null(token);
+	if (dev->origin == VFIO_CDEV_FROM_BOUND_FD) {
+		/* bound by whoever handed it in, with the token it needed */
+		dev->state = VFIO_CDEV_BOUND;
+		if (has_token && vfio_cdev_sriov_role(dev, pf, sizeof(pf)) ==
+				VFIO_CDEV_SRIOV_PF)
+			return set_vf_token(dev, token);
+		return 0;
+	}
 	/* sysfs is read only when it matters: a token to give, or a
 	 * refusal to explain
 	 */
@@ -220,6 +285,53 @@ bind_iommufd(struct vfio_cdev_device *dev)
 }
 
 static int
+detach(struct vfio_cdev_device *dev)
+{
+	struct vfio_device_detach_iommufd_pt detach = {
+		.argsz = sizeof(detach),
+	};
+
+	return ioctl(dev->fd, VFIO_DEVICE_DETACH_IOMMUFD_PT, &detach);
+}
+
+/*
+ * A device bound before EAL got its fd must be bound to EAL's iommufd.
+ * An attach names the IOAS by its ID in the iommufd the device is bound
+ * to, where another object may have that ID: so the device is first
+ * attached to a new, empty IOAS of EAL's, which cannot be destroyed
+ * while the device is in it. Detached again after.
+ */
+static int
+check_bound_here(struct vfio_cdev_device *dev)
+{
+	struct vfio_device_attach_iommufd_pt attach = {
+		.argsz = sizeof(attach),
+	};
+	int ret, err = 0;
+
+	ret = eal_iommufd_probe_ioas(&attach.pt_id);
+	if (ret < 0) {
+		VFIO_CDEV_LOG(ERR, dev, "IOMMU_IOAS_ALLOC: %s", strerror(-ret));
+		return ret;
+	}
+	if (ioctl(dev->fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach) < 0)
+		err = errno;
+	else if (eal_iommufd_destroy(attach.pt_id) != -EBUSY)
+		err = EXDEV;	/* attached to another iommufd's object */
+	if (err != ENOENT && err != EINVAL && err != EXDEV && err != 0)
+		VFIO_CDEV_LOG(ERR, dev, "VFIO_DEVICE_ATTACH_IOMMUFD_PT: %s",
+			strerror(err));
+	else if (err != 0)
+		VFIO_CDEV_LOG(ERR, dev, "--vfio-device-fd: the fd is bound to another iommufd than this process's (%s); refused",
+			vfio_cdev_fds_iommufd_given() ? "--vfio-iommufd" :
+			"/dev/iommu");
+	if (err == 0 || err == EXDEV)
+		detach(dev);
+	eal_iommufd_destroy(attach.pt_id);
+	return -err;
+}
+
+static int
 attach_ioas(struct vfio_cdev_device *dev)
 {
 	struct vfio_device_attach_iommufd_pt attach = {
@@ -228,6 +340,11 @@ attach_ioas(struct vfio_cdev_device *dev)
 	};
 	int err;
 
+	if (dev->origin == VFIO_CDEV_FROM_BOUND_FD) {
+		err = check_bound_here(dev);
+		if (err < 0)
+			return err;
+	}
 	if (ioctl(dev->fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach) < 0) {
 		err = errno;
 		VFIO_CDEV_LOG(ERR, dev, "VFIO_DEVICE_ATTACH_IOMMUFD_PT to IOAS %u: %s%s",
@@ -254,14 +371,10 @@ attach_ioas(struct vfio_cdev_device *dev)
 static void
 detach_ioas(struct vfio_cdev_device *dev)
 {
-	struct vfio_device_detach_iommufd_pt detach = {
-		.argsz = sizeof(detach),
-	};
-
 	/* the ranges it narrowed stay narrow until the next attach reads
 	 * them again: safe, and one ioctl less per detach
 	 */
-	if (ioctl(dev->fd, VFIO_DEVICE_DETACH_IOMMUFD_PT, &detach) < 0)
+	if (detach(dev) < 0)
 		VFIO_CDEV_LOG(WARNING, dev, "VFIO_DEVICE_DETACH_IOMMUFD_PT: %s",
 			strerror(errno));
 	if (dev->dma_held)
@@ -272,20 +385,10 @@ detach_ioas(struct vfio_cdev_device *dev)
 static void
 teardown(struct vfio_cdev_device *dev)
 {
-	switch (dev->state) {
-	case VFIO_CDEV_READY:
-	case VFIO_CDEV_ATTACHED:
+	if (dev->state == VFIO_CDEV_READY || dev->state == VFIO_CDEV_ATTACHED)
 		detach_ioas(dev);
-		/* fall through */
-	case VFIO_CDEV_BOUND:	/* closing the fd unbinds (and resets) */
-	case VFIO_CDEV_OPENED:
-	case VFIO_CDEV_SHARED:
-		vfio_cdev_close(dev);
-		/* fall through */
-	case VFIO_CDEV_RESOLVED:
-		break;
-	}
-	dev->state = VFIO_CDEV_RESOLVED;
+	/* closing the fd unbinds (and resets); a handed one is closed too */
+	vfio_cdev_close(dev);
 }
 
 static int
@@ -305,9 +408,12 @@ setup_primary(struct vfio_cdev_device *dev, struct vfio_device_info *info)
 {
 	int ret;
 
+	dev->fd = vfio_cdev_fds_take_device(dev->name);
+	if (dev->fd >= 0)
+		dev->origin = VFIO_CDEV_FROM_FD;
 	ret = vfio_cdev_resolve(dev);
 	if (ret == 0)
-		ret = vfio_cdev_open(dev);
+		ret = dev->fd >= 0 ? adopt_fd(dev) : vfio_cdev_open(dev);
 	if (ret == 0)
 		ret = bind_iommufd(dev);
 	if (ret == 0)
@@ -334,6 +440,7 @@ setup_secondary(struct vfio_cdev_device *dev, struct vfio_device_info *info)
 		return fd;
 	dev->fd = fd;
 	dev->state = VFIO_CDEV_SHARED;
+	dev->origin = VFIO_CDEV_FROM_PRIMARY;
 	if (fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode) ||
 			st.st_rdev != dev->devt) {
 		VFIO_CDEV_LOG(ERR, dev, "the fd from the primary process is not character device %u:%u; refused",
@@ -367,8 +474,10 @@ vfio_cdev_setup_device(const char *sysfs_base, const char *dev_addr,
 		ret = setup_secondary(dev, info);
 	if (ret == -ENOENT) {
 		/* not bound to a VFIO driver: what group mode says */
-		RTE_LOG(NOTICE, EAL, "%s not managed by VFIO driver, skipping\n",
-			dev_addr);
+		RTE_LOG(NOTICE, EAL, "%s not managed by VFIO driver, skipping%s\n",
+			dev_addr, dev->fd >= 0 ?
+			"; the fd given with --vfio-device-fd is closed" : "");
+		vfio_cdev_close(dev);
 		free(dev);
 		return 1;
 	}

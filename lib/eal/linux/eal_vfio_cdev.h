@@ -38,6 +38,14 @@ enum vfio_cdev_state {
 	VFIO_CDEV_SHARED,	/* a secondary's: the primary's bound fd */
 };
 
+/* Where the device fd came from. */
+enum vfio_cdev_origin {
+	VFIO_CDEV_FROM_NODE,		/* opened /dev/vfio/devices/vfioN */
+	VFIO_CDEV_FROM_FD,		/* --vfio-device-fd, unbound */
+	VFIO_CDEV_FROM_BOUND_FD,	/* --vfio-device-fd, bound already */
+	VFIO_CDEV_FROM_PRIMARY,		/* a secondary's: the primary's */
+};
+
 /* What EAL keeps of a device it reached through its cdev. */
 struct vfio_cdev_device {
 	TAILQ_ENTRY(vfio_cdev_device) next;
@@ -46,6 +54,7 @@ struct vfio_cdev_device {
 	char cdev_name[VFIO_CDEV_NAME_LEN];	/* "vfioN" */
 	dev_t devt;				/* what sysfs says the node is */
 	enum vfio_cdev_state state;
+	enum vfio_cdev_origin origin;
 	int fd;					/* device fd once opened */
 	uint32_t devid;				/* iommufd's ID once bound */
 	bool dma_held;				/* counted by eal_iommufd_dma_hold() */
@@ -88,8 +97,9 @@ int vfio_cdev_release_device(const char *dev_addr, int fd);
 void vfio_cdev_devices_walk(void (*fn)(const struct vfio_cdev_device *dev,
 	void *arg), void *arg);
 
-/* The state's name, as telemetry shows it. */
+/* The state's and the origin's names, as telemetry shows them. */
 const char *vfio_cdev_state_name(enum vfio_cdev_state state);
+const char *vfio_cdev_origin_name(enum vfio_cdev_origin origin);
 
 /* The steps, for tests of their failures. */
 int vfio_cdev_open(struct vfio_cdev_device *dev);
@@ -99,12 +109,21 @@ void vfio_cdev_close(struct vfio_cdev_device *dev);
 
 /*
  * Find the cdev of the device in dev->sysfs_dir (its vfio-dev/vfioN and
- * the devt there) and check that the node under /dev/vfio/devices is that
- * character device. Fills cdev_name and devt. 0, -ENOENT if the device is
- * not bound to a VFIO driver at all (group mode's "not managed by VFIO"),
- * or another negative errno after logging why.
+ * the devt there) and, unless its fd was handed in, check that the node
+ * under /dev/vfio/devices is that character device. Fills cdev_name and
+ * devt. 0, -ENOENT if the device is not bound to a VFIO driver at all
+ * (group mode's "not managed by VFIO"), or another negative errno after
+ * logging why.
  */
 int vfio_cdev_resolve(struct vfio_cdev_device *dev);
+
+/* The devt of /dev/iommu as sysfs gives it; -1 where sysfs does not. */
+int vfio_cdev_iommu_devt(dev_t *devt);
+
+/* The device whose VFIO cdev devt is (its sysfs name, e.g. a PCI
+ * address, in addr); -1 if devt is no VFIO cdev sysfs shows.
+ */
+int vfio_cdev_devt_owner(dev_t devt, char *addr, size_t len);
 
 /* The last component of the link at dir/rel, in buf; NULL with errno. */
 const char *vfio_cdev_link_name(const char *dir, const char *rel, char *buf,
@@ -157,6 +176,33 @@ bool vfio_cdev_msi_isolated(void);
  * (vfio_iommu_type1.allow_unsafe_interrupts) and cdev mode may not.
  */
 bool vfio_cdev_unsafe_interrupts_group_only(void);
+
+/* eal_vfio_cdev_fds.c: fds handed in (--vfio-iommufd, --vfio-device-fd). */
+
+/* Parse the options' values; the fds must be open for reading and
+ * writing, and become close-on-exec. 0, or -1 logged.
+ */
+int vfio_cdev_fds_parse_iommufd(const char *arg);
+int vfio_cdev_fds_parse_device(const char *arg);
+
+/* True if any fd, or an iommufd, was handed in; the option that did it,
+ * for messages.
+ */
+bool vfio_cdev_fds_given(void);
+bool vfio_cdev_fds_iommufd_given(void);
+const char *vfio_cdev_fds_option(void);
+
+/* The handed iommufd, or the fd handed for the PCI device addr, now the
+ * caller's to close; -1 if none. Each is given once.
+ */
+int vfio_cdev_fds_take_iommufd(void);
+int vfio_cdev_fds_take_device(const char *addr);
+
+/* "fd 5 (/dev/vfio/devices/vfio0)": what /proc says the fd is. */
+void vfio_cdev_fds_describe(int fd, char *buf, size_t len);
+
+/* Cleanup: close the fds nothing took. */
+void vfio_cdev_fds_release(void);
 
 /* eal_vfio_cdev_mp.c: device fds for secondary processes. */
 

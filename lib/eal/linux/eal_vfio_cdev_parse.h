@@ -6,9 +6,10 @@
 #define EAL_VFIO_CDEV_PARSE_H
 
 /*
- * What cdev mode reads from sysfs and devfs names, parsed strictly:
- * anything but the exact form the kernel writes is refused. No DPDK
- * dependency, so that the fuzz targets (app/test/fuzz) take it alone.
+ * What cdev mode reads from sysfs and devfs names, and the fds a user
+ * hands in on the command line, parsed strictly: anything but the exact
+ * form is refused. No DPDK dependency, so that the fuzz targets
+ * (app/test/fuzz) take it alone.
  */
 
 #include <stdbool.h>
@@ -25,5 +26,20 @@ bool vfio_cdev_name_valid(const char *name);
  * each within what a Linux dev_t holds (12 and 20 bits). 0, or -1.
  */
 int vfio_cdev_parse_devt(const char *s, dev_t *devt);
+
+/* Longest PCI address, with its NUL ("0000:00:02.0"; 8 digits of domain). */
+#define VFIO_CDEV_PCI_ADDR_LEN 17
+
+/* A file descriptor number: decimal digits, 0 to INT_MAX. 0, or -1. */
+int vfio_cdev_parse_fd(const char *s, int *fd);
+
+/*
+ * --vfio-device-fd's "ADDR=FD": a PCI address, "DDDD:BB:DD.F" (4 to 8 hex
+ * digits of domain) or "BB:DD.F" (domain 0), either case, written into
+ * addr (at least VFIO_CDEV_PCI_ADDR_LEN bytes) the way DPDK names PCI
+ * devices (lower case, domain of at least 4 digits); then '=' and an fd.
+ * 0, or -1.
+ */
+int vfio_cdev_parse_device_fd(const char *s, char *addr, int *fd);
 
 #endif /* EAL_VFIO_CDEV_PARSE_H */

@@ -199,7 +199,8 @@ vfio_cdev_resolve(struct vfio_cdev_device *dev)
 	ret = find_cdev_name(dev);
 	if (ret == 0)
 		ret = read_devt(dev, dev->cdev_name, &dev->devt);
-	if (ret == 0)
+	/* a node is opened only if no fd was handed in for the device */
+	if (ret == 0 && dev->origin == VFIO_CDEV_FROM_NODE)
 		ret = check_node(dev);
 	if (ret == 0)
 		dev->state = VFIO_CDEV_RESOLVED;
@@ -221,6 +222,36 @@ vfio_cdev_check_identity(const struct vfio_cdev_device *dev)
 			dev->cdev_name, major(dev->devt), minor(dev->devt));
 		return -1;
 	}
+	return 0;
+}
+
+int
+vfio_cdev_iommu_devt(dev_t *devt)
+{
+	char path[PATH_MAX], buf[ATTR_MAX];
+
+	snprintf(path, sizeof(path), "%s/class/misc/iommu/dev",
+		eal_vfio_sys_root());
+	if (read_attr(path, buf, sizeof(buf)) < 0)
+		return -1;
+	return vfio_cdev_parse_devt(buf, devt);
+}
+
+int
+vfio_cdev_devt_owner(dev_t devt, char *addr, size_t len)
+{
+	char dir[PATH_MAX], target[PATH_MAX], *vfio_dev;
+
+	snprintf(dir, sizeof(dir), "%s/dev/char", eal_vfio_sys_root());
+	snprintf(target, sizeof(target), "%u:%u", major(devt), minor(devt));
+	if (vfio_cdev_link_name(dir, target, target, sizeof(target)) == NULL)
+		return -1;
+	/* .../<device>/vfio-dev/vfioN: the device is two levels up */
+	vfio_dev = strstr(target, "/vfio-dev/");
+	if (vfio_dev == NULL)
+		return -1;
+	*vfio_dev = '\0';
+	strlcpy(addr, basename(target), len);
 	return 0;
 }
 

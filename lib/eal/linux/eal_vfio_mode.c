@@ -150,8 +150,10 @@ cdev_unusable(char *buf, size_t len)
 	char path[PATH_MAX];
 	struct stat st;
 
-	if (stat_under_dev("iommu", &st, path, sizeof(path)) < 0 ||
-			!S_ISCHR(st.st_mode)) {
+	/* an iommufd handed in needs no node */
+	if (!vfio_cdev_fds_iommufd_given() &&
+			(stat_under_dev("iommu", &st, path, sizeof(path)) < 0 ||
+			 !S_ISCHR(st.st_mode))) {
 		snprintf(buf, len, exists_under_sys("module/iommufd") ?
 			"no %s" :
 			"no %s: load iommufd, or use a kernel with CONFIG_IOMMUFD",
@@ -211,6 +213,11 @@ decide_auto(char *reason, size_t len)
 	struct stat st;
 	int fd;
 
+	if (vfio_cdev_fds_given()) {
+		snprintf(reason, len, "auto: fds handed in with %s",
+			vfio_cdev_fds_option());
+		return RTE_VFIO_MODE_CDEV;
+	}
 	if (cdev_unusable(why, sizeof(why)) != NULL) {
 		snprintf(reason, len, "auto: %s", why);
 		return RTE_VFIO_MODE_GROUP;
@@ -305,17 +312,22 @@ cdev_enable(void)
 {
 	char path[PATH_MAX], why[PATH_MAX + 128];
 	struct stat st;
+	int fd;
 
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
 		return 0;
 	if (cdev_unusable(why, sizeof(why)) != NULL) {
-		RTE_LOG(ERR, EAL, "VFIO cdev mode cannot be used: %s; use --vfio-mode=group or auto\n",
-			why);
+		RTE_LOG(ERR, EAL, "VFIO cdev mode cannot be used: %s%s\n",
+			why, vfio_cdev_fds_given() ? "" :
+			"; use --vfio-mode=group or auto");
 		return -1;
 	}
 	if (container_bus_used() != NULL)
 		RTE_LOG(WARNING, EAL, "VFIO cdev mode: the %s bus needs the VFIO container, which only group mode has\n",
 			container_bus_used());
+	fd = vfio_cdev_fds_take_iommufd();
+	if (fd >= 0)
+		return eal_iommufd_adopt(fd);
 	stat_under_dev("iommu", &st, path, sizeof(path));
 	return eal_iommufd_open(path);
 }
@@ -331,6 +343,16 @@ eal_vfio_mode_enable(void)
 			requested_mode != mode) {
 		RTE_LOG(ERR, EAL, "--vfio-mode=%s: the primary process runs in %s mode, which its secondaries share; leave --vfio-mode out\n",
 			rte_vfio_mode_name(requested_mode),
+			rte_vfio_mode_name(mode));
+		return -1;
+	} else if (vfio_cdev_fds_given()) {
+		RTE_LOG(ERR, EAL, "%s: a secondary process gets its devices from the primary; leave it out\n",
+			vfio_cdev_fds_option());
+		return -1;
+	}
+	if (mode != RTE_VFIO_MODE_CDEV && vfio_cdev_fds_given()) {
+		RTE_LOG(ERR, EAL, "%s: fds handed in are for cdev mode, not %s mode; leave out --vfio-mode=%s\n",
+			vfio_cdev_fds_option(), rte_vfio_mode_name(mode),
 			rte_vfio_mode_name(mode));
 		return -1;
 	}

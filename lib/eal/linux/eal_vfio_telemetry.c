@@ -6,13 +6,18 @@
  * Telemetry of VFIO's mode and of cdev mode's IOAS:
  *   /vfio/mode       the mode in use, what --vfio-mode asked, and why
  *   /vfio_cdev/ioas  the IOAS: id, IOVA ranges and alignment, mappings,
- *                    bytes mapped, map and unmap ioctls, external users
- *                    (null when the process has no IOAS: group mode, or
- *                    a secondary process, which maps nothing)
+ *                    bytes mapped, map and unmap ioctls, external users,
+ *                    who pays for pinned memory (accounting: user,
+ *                    process or none), the memlock limit and the bytes
+ *                    the kernel says the process has pinned (null when
+ *                    the process has no IOAS: group mode, or a secondary
+ *                    process, which maps nothing)
  *   /vfio_cdev/devices  the devices reached through their cdev, as columns
  *                    (entry i of each is device i): name, cdev, its
- *                    device number, iommufd's device ID, state; empty in
- *                    group mode
+ *                    device number, iommufd's device ID (0 if bound
+ *                    before EAL got it), state, where the fd came from
+ *                    (opened, handed in, handed in bound, primary's);
+ *                    empty in group mode
  */
 
 #include <errno.h>
@@ -58,6 +63,7 @@ handle_ioas(const char *cmd __rte_unused, const char *params __rte_unused,
 	struct eal_iommufd_info info;
 	struct rte_tel_data *ranges;
 	char range[64];
+	uint64_t limit;
 	unsigned int i;
 	int ret;
 
@@ -88,15 +94,24 @@ handle_ioas(const char *cmd __rte_unused, const char *params __rte_unused,
 	rte_tel_data_add_dict_u64(d, "map_ioctls", info.nb_map_ioctls);
 	rte_tel_data_add_dict_u64(d, "unmap_ioctls", info.nb_unmap_ioctls);
 	rte_tel_data_add_dict_int(d, "external_users", info.users);
+	rte_tel_data_add_dict_string(d, "accounting",
+		eal_iommufd_accounting_name(info.accounting));
+	limit = eal_iommufd_memlock_limit();
+	if (limit == UINT64_MAX)
+		rte_tel_data_add_dict_string(d, "memlock_limit", "unlimited");
+	else
+		rte_tel_data_add_dict_u64(d, "memlock_limit", limit);
+	rte_tel_data_add_dict_u64(d, "pinned_bytes",
+		eal_iommufd_pinned_bytes());
 	return 0;
 }
 
 /* The columns of /vfio_cdev/devices: telemetry nests arrays only. */
-enum column { NAME, CDEV, DEVT, DEVID, STATE, NB_COLUMNS };
+enum column { NAME, CDEV, DEVT, DEVID, STATE, ORIGIN, NB_COLUMNS };
 
 static const char * const column_names[NB_COLUMNS] = {
 	[NAME] = "pci", [CDEV] = "cdev", [DEVT] = "devt", [DEVID] = "devid",
-	[STATE] = "state",
+	[STATE] = "state", [ORIGIN] = "fd",
 };
 
 static void
@@ -113,6 +128,8 @@ add_device(const struct vfio_cdev_device *dev, void *arg)
 	rte_tel_data_add_array_u64(col[DEVID], dev->devid);
 	rte_tel_data_add_array_string(col[STATE],
 		vfio_cdev_state_name(dev->state));
+	rte_tel_data_add_array_string(col[ORIGIN],
+		vfio_cdev_origin_name(dev->origin));
 }
 
 static int
