@@ -178,17 +178,29 @@ devices_from_env(void)
 	return ret;
 }
 
+/* A uid or gid given as a number: true, in *id. */
+static bool
+numeric_id(const char *arg, unsigned int *id)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (*arg == '\0' || *end != '\0' || errno != 0 || v > UINT32_MAX - 1)
+		return false;
+	*id = v;
+	return true;
+}
+
 static int
 parse_user(const char *arg)
 {
 	struct passwd *pw;
-	char *end;
-	unsigned long v;
+	unsigned int id;
 
-	errno = 0;
-	v = strtoul(arg, &end, 10);
-	if (*arg != '\0' && *end == '\0' && errno == 0) {
-		conf.uid = v;
+	if (numeric_id(arg, &id)) {
+		conf.uid = id;
 		pw = getpwuid(conf.uid);
 	} else {
 		pw = getpwnam(arg);
@@ -208,13 +220,10 @@ static int
 parse_group(const char *arg)
 {
 	struct group *gr;
-	char *end;
-	unsigned long v;
+	unsigned int id;
 
-	errno = 0;
-	v = strtoul(arg, &end, 10);
-	if (*arg != '\0' && *end == '\0' && errno == 0) {
-		conf.gid = v;
+	if (numeric_id(arg, &id)) {
+		conf.gid = id;
 	} else {
 		gr = getgrnam(arg);
 		if (gr == NULL) {

@@ -5,8 +5,9 @@
 # running testpmd: /vfio/mode, /vfio_cdev/devices and /vfio_cdev/ioas,
 # after forwarding, after a port is detached and after it is attached
 # again. cdev mode lists each device with the cdev and device number
-# sysfs gives for it, and an IOAS that holds DPDK's memory; group mode
-# lists no device and has no IOAS.
+# sysfs gives for it (opened by EAL), and an IOAS that holds DPDK's
+# memory, pinned uncharged (root has CAP_IPC_LOCK); group mode lists no
+# device and has no IOAS.
 . "$(dirname "$0")/lib.sh"
 
 # snapshot NAME: the three replies, one JSON line each, in NAME.json
@@ -48,12 +49,17 @@ for bdf, d in devs.items():
     sysfs = "/sys/bus/pci/devices/%s/vfio-dev" % bdf
     cdev = os.listdir(sysfs)
     devt = open("%s/%s/dev" % (sysfs, cdev[0])).read().strip()
-    if [d["cdev"]] != cdev or d["devt"] != devt or d["state"] != "ready":
+    if [d["cdev"]] != cdev or d["devt"] != devt or d["state"] != "ready" \
+            or d["fd"] != "opened":
         fail("%s: %s; sysfs: %s %s" % (bdf, d, cdev, devt))
 if not ioas["iova_ranges"] or ioas["mappings"] < 1 or \
         ioas["bytes"] < 2 << 20 or ioas["bytes"] % (2 << 20) or \
         ioas["map_ioctls"] < ioas["mappings"]:
     fail("IOAS %s" % ioas)
+# root: CAP_IPC_LOCK, nothing charged; the kernel counts the pages pinned
+if ioas["accounting"] != "none" or ioas["pinned_bytes"] < ioas["bytes"]:
+    fail("IOAS accounting %s, %s bytes pinned" % (ioas["accounting"],
+         ioas["pinned_bytes"]))
 print("note: %s: %s" % (os.path.basename(path), json.dumps(tel)))
 PY
 		fail "telemetry of $name"
