@@ -1,23 +1,44 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
 # Build the test-bed kernel and print the path of its bzImage:
-#   Debian's linux-source-6.12 + patches/series
+#   Debian's linux-source-6.12 + patches/series, or
+#   Debian's linux-source-7.3 (trixie-backports) + patches/series-7.3
 #   tinyconfig + tiny-guest.config + vfio-cdev.config [+ variants/NAME.config]
-# No modules. The result is cached by a hash of the source package version,
-# the fragments, the patches and this script: a cache hit costs seconds.
+# No modules. The result is cached by a hash of the kernel, its source
+# package version, the fragments, the patches and this script: a cache hit
+# costs seconds.
 #
-# usage: kernel/build.sh [--variant cdev-only|compat|unpatched]
+# usage: kernel/build.sh [--kernel 6.12|7.3] [--variant cdev-only|compat|unpatched]
 set -euo pipefail
 . "$(dirname "$0")/../scripts/common.sh"
 
 KDIR=$REPO_DIR/kernel
 variant=full
+kernel=6.12
 while [ $# -gt 0 ]; do
 	case $1 in
 	--variant) variant=${2:?--variant needs a name}; shift 2 ;;
-	*) die "usage: kernel/build.sh [--variant NAME]" ;;
+	--kernel) kernel=${2:?--kernel needs 6.12 or 7.3}; shift 2 ;;
+	*) die "usage: kernel/build.sh [--kernel 6.12|7.3] [--variant NAME]" ;;
 	esac
 done
+
+# the source tarball and the patch series of each kernel
+case $kernel in
+6.12)
+	pkg=$LINUX_SOURCE_PKG
+	version=$(dpkg-query -W -f='${Version}' "$pkg" 2>/dev/null) ||
+		die "$pkg is not installed: run scripts/setup.sh"
+	tarball=/usr/src/$pkg.tar.xz
+	series_file=$KDIR/patches/series ;;
+7.3)
+	pkg=$LINUX_73_PKG
+	version=$LINUX_73_VERSION
+	"$REPO_DIR/scripts/setup.sh" --linux-7.3 >&2
+	tarball=$CACHE_DIR/$pkg-$version/$pkg.tar.xz
+	series_file=$KDIR/patches/series-7.3 ;;
+*) die "--kernel $kernel: the test bed has 6.12 and 7.3" ;;
+esac
 
 fragments=("$KDIR/tiny-guest.config" "$KDIR/vfio-cdev.config")
 if [ "$variant" != full ]; then
@@ -25,7 +46,7 @@ if [ "$variant" != full ]; then
 		die "no kernel variant '$variant' (see kernel/variants/)"
 	fragments+=("$KDIR/variants/$variant.config")
 fi
-mapfile -t series < <(grep -v '^\s*\(#\|$\)' "$KDIR/patches/series" || true)
+mapfile -t series < <(grep -v '^\s*\(#\|$\)' "$series_file" || true)
 patches=("${series[@]}")
 # a variant may leave the patches out, to show what they change
 if [ "$variant" != full ] &&
@@ -33,14 +54,14 @@ if [ "$variant" != full ] &&
 	patches=()
 fi
 
-version=$(dpkg-query -W -f='${Version}' "$LINUX_SOURCE_PKG" 2>/dev/null) ||
-	die "$LINUX_SOURCE_PKG is not installed: run scripts/setup.sh"
 key=$({
-	echo "$LINUX_SOURCE_PKG $version $variant"
-	cat "${fragments[@]}" "$KDIR/patches/series" "$0"
+	echo "$pkg $version $variant"
+	cat "${fragments[@]}" "$series_file" "$0"
 	for p in "${patches[@]}"; do cat "$KDIR/patches/$p"; done
 } | sha256sum | cut -c1-16)
-out=$CACHE_DIR/kernel/$variant-$key
+name=$variant
+[ "$kernel" = 6.12 ] || name=$kernel-$variant
+out=$CACHE_DIR/kernel/$name-$key
 if [ -f "$out/bzImage" ]; then
 	echo "$out/bzImage"
 	exit 0
@@ -59,25 +80,26 @@ fi
 # Debian's tarball, extracted once per package version.
 pristine=$CACHE_DIR/linux-source-$version
 if [ ! -f "$pristine/.complete" ]; then
-	log "extracting $LINUX_SOURCE_PKG $version"
+	log "extracting $pkg $version"
 	rm -rf "$pristine"
 	mkdir -p "$pristine"
-	tar -C "$pristine" -xf "/usr/src/$LINUX_SOURCE_PKG.tar.xz"
+	tar -C "$pristine" -xf "$tarball"
 	touch "$pristine/.complete"
 fi
 
 # A hard-linked copy to patch: patch(1) replaces the files it changes,
 # leaving the pristine tree alone.
 work=$BUILD_DIR/kernel
+[ "$kernel" = 6.12 ] || work=$BUILD_DIR/kernel-$kernel
 tree=$work/src
 obj=$work/obj-$variant
 klog=$work/build-$variant.log
 mkdir -p "$work"
 rm -rf "$tree"
-cp -al "$pristine/$LINUX_SOURCE_PKG" "$tree"
+cp -al "$pristine/$pkg" "$tree"
 for p in "${patches[@]}"; do
 	patch -d "$tree" -p1 --quiet --forward < "$KDIR/patches/$p" ||
-		die "kernel patch $p does not apply to $LINUX_SOURCE_PKG $version"
+		die "kernel patch $p does not apply to $pkg $version"
 done
 # The files any patch touches differ between variants: give them a new
 # inode and mtime (not the pristine's, which the hard link shares), so
@@ -124,7 +146,18 @@ missing=$(cat "${fragments[@]}" |
 			grep -qx "$opt=$val" "$obj/.config" || echo "$opt=$val"
 		fi
 	done || true)
-[ -z "$missing" ] || die "kernel config lost: $(echo $missing) (dependencies unmet?)"
+# An option this kernel does not have at all is no loss (7.3 folded
+# CONFIG_PROC_SYSCTL into CONFIG_SYSCTL); it is said.
+lost=
+for m in $missing; do
+	opt=${m%%=*}
+	if grep -rqx --include='Kconfig*' "\(menu\)\?config ${opt#CONFIG_}" "$tree"; then
+		lost="$lost $m"
+	else
+		log "kernel $kernel has no $opt: left out"
+	fi
+done
+[ -z "$lost" ] || die "kernel config lost:$lost (dependencies unmet?)"
 
 log "building kernel ($variant) with $(nproc) jobs"
 kmake -j"$(nproc)" bzImage >> "$klog" 2>&1 || die "kernel build failed, see $klog"

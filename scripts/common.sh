@@ -5,7 +5,13 @@
 
 DPDK_DEB_VERSION=22.11.11-0+deb12u1
 DPDK_UPSTREAM_VERSION=${DPDK_DEB_VERSION%%-*}
+# the test-bed kernels (kernel/build.sh --kernel): 6.12 is Debian 12's
+# package, installed; 7.3 a binary package of trixie-backports, fetched
+# and unpacked into the cache (never installed)
 LINUX_SOURCE_PKG=linux-source-6.12
+LINUX_73_PKG=linux-source-7.3
+LINUX_73_VERSION=7.3.4-1~bpo13+1
+LINUX_73_SUITE=trixie-backports
 
 REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE_DIR=${VFIO_CDEV_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vfio-cdev}

@@ -9,6 +9,8 @@
 # group-mode run is the reference for the cdev-mode one.
 # Prints "guest-test NAME: pass|FAIL (N s)" per test; exits non-zero if
 # any failed. Needs the DPDK build (scripts/build.sh).
+# A test named NAME[MODE]@7.3 runs on the 7.3 kernel (testbed/run.sh
+# --kernel 7.3) instead of 6.12.
 # A test named asan:NAME[MODE] runs with the sanitizer build instead
 # (scripts/build.sh --sanitize; testbed/sanitized.sh); --sanitized does
 # so for every test named. --all adds every test (what no name means).
@@ -18,7 +20,7 @@
 # the others, with no other guest beside it.
 #
 # usage: testbed/run-tests.sh [--sanitized] [--jobs N] [--all]
-#                              [[asan:]TEST-NAME[MODE]...]
+#                              [[asan:]TEST-NAME[MODE][@7.3]...]
 set -uo pipefail
 . "$(dirname "$0")/../scripts/common.sh"
 cd "$REPO_DIR"
@@ -51,7 +53,7 @@ check() {
 	local name=$1 want=$2 start rc=0 run out report
 	shift 2
 	start=$(date +%s)
-	run=${name//[\[\]:]/-}
+	run=${name//[\[\]:@]/-}
 	run=${run%-}
 	out=$BUILD_DIR/testbed/$run.out
 	report=$BUILD_DIR/testbed/$run.report
@@ -126,6 +128,13 @@ header() { sed -n "s/^# $2: //p" "testbed/tests/$1.sh"; }
 for t in "${tests[@]}"; do
 	wrapper=()
 	prefix=
+	suffix=
+	kopts=()
+	if [[ $t == *@* ]]; then
+		suffix=@${t##*@}
+		kopts=(--kernel "${t##*@}")
+		t=${t%@*}
+	fi
 	if [ "$sanitized" -eq 1 ] || [[ $t == asan:* ]]; then
 		wrapper=(testbed/sanitized.sh)
 		prefix=asan:
@@ -152,21 +161,21 @@ for t in "${tests[@]}"; do
 		want=${want%]}
 		[ -x "testbed/tests/$name.sh" ] || die "no guest test $name"
 		if [ -n "$(header "$name" alone)" ] && [ "$jobs" -gt 1 ]; then
-			alone+=("$prefix$t")
+			alone+=("$prefix$t$suffix")
 			continue
 		fi
 		# a test may ask for runner options on a "# testbed:" line
 		read -ra opts <<< "$(header "$name" testbed)"
 		read -ra modes <<< "$(header "$name" modes)"
 		if [ ${#modes[@]} -eq 0 ]; then
-			launch check "$prefix$name" 0 "${opts[@]}" -- \
-				"${wrapper[@]}" "testbed/tests/$name.sh"
+			launch check "$prefix$name$suffix" 0 "${kopts[@]}" \
+				"${opts[@]}" -- "${wrapper[@]}" "testbed/tests/$name.sh"
 			continue
 		fi
 		for mode in "${modes[@]}"; do
 			[ -z "$want" ] || [ "$want" = "$mode" ] || continue
-			launch check "$prefix$name[$mode]" 0 "${opts[@]}" -- \
-				"${wrapper[@]}" "testbed/tests/$name.sh" "$mode"
+			launch check "$prefix$name[$mode]$suffix" 0 "${kopts[@]}" \
+				"${opts[@]}" -- "${wrapper[@]}" "testbed/tests/$name.sh" "$mode"
 		done ;;
 	esac
 done

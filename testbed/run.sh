@@ -13,6 +13,7 @@
 # hub, all bound to vfio-pci before COMMAND runs in the current directory.
 #
 # Options:
+#   --kernel 6.12|7.3      the guest kernel (kernel/build.sh), default 6.12
 #   --variant NAME         kernel variant (kernel/variants/), default full
 #   --hugepages N          2 MiB hugepages to reserve (default 512)
 #   --expect-iommu-fault   COMMAND provokes an IOMMU fault: require one
@@ -37,6 +38,7 @@ set -euo pipefail
 . "$(dirname "$0")/../scripts/common.sh"
 
 variant=full
+kver=6.12
 hugepages=512
 expect_fault=0
 timeout_s=900
@@ -48,6 +50,7 @@ name=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--variant) variant=$2; shift 2 ;;
+	--kernel) kver=$2; shift 2 ;;
 	--hugepages) hugepages=$2; shift 2 ;;
 	--expect-iommu-fault) expect_fault=1; shift ;;
 	--timeout) timeout_s=$2; shift 2 ;;
@@ -69,7 +72,7 @@ while [ $# -gt 0 ]; do
 done
 [ $# -gt 0 ] || die "usage: testbed/run.sh [options] -- COMMAND [ARG...]"
 
-kernel=$("$REPO_DIR/kernel/build.sh" --variant "$variant")
+kernel=$("$REPO_DIR/kernel/build.sh" --kernel "$kver" --variant "$variant")
 mkdir -p "$BUILD_DIR/testbed/runs"
 BUILD_DIR=$(cd "$BUILD_DIR" && pwd)
 [ -n "$name" ] || name=$(date +%Y%m%d-%H%M%S)-$$
