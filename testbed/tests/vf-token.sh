@@ -3,8 +3,9 @@
 # testbed: --sriov
 # VF tokens in cdev mode, on the test bed's SR-IOV NVMe: its PF bound to
 # vfio-pci, a VF created, and a process owning the PF with
-# --vfio-vf-token (vfio_cdev_vf_token_autotest). On the patched kernel
-# (kernel/patches, the default here) VFIO_DEVICE_BIND_IOMMUFD refuses
+# --vfio-vf-token (vfio_cdev_vf_token_autotest). On the patched 6.12
+# (kernel/patches, the default here) and on 7.3, which checks the token
+# at bind itself (vf-token@7.3), VFIO_DEVICE_BIND_IOMMUFD refuses
 # the VF without the token or with another one, and takes the right one;
 # DPDK opens the VF with --vfio-vf-token, and without it or with another
 # token fails with a message naming the token; auto mode picks cdev for
