@@ -109,23 +109,45 @@ eal_iommufd_ranges_update(void)
 	return 0;
 }
 
+/* The two object ioctls, on any iommufd: 0 or -errno. */
+static int
+ioas_alloc(int fd, uint32_t *id)
+{
+	struct iommu_ioas_alloc alloc = { .size = sizeof(alloc) };
+
+	if (ioctl(fd, IOMMU_IOAS_ALLOC, &alloc) < 0)
+		return -errno;
+	*id = alloc.out_ioas_id;
+	return 0;
+}
+
+static int
+object_destroy(int fd, uint32_t id)
+{
+	struct iommu_destroy destroy = { .size = sizeof(destroy), .id = id };
+
+	return ioctl(fd, IOMMU_DESTROY, &destroy) < 0 ? -errno : 0;
+}
+
 /* Allocate the IOAS in the iommufd fd, EAL's from now on (closed on
  * failure). what names the fd in messages.
  */
 static int
 setup(int fd, const char *what)
 {
-	struct iommu_ioas_alloc alloc = { .size = sizeof(alloc) };
+	uint32_t id = 0;
+	int ret;
 
-	if (ioctl(fd, IOMMU_IOAS_ALLOC, &alloc) < 0) {
+	ret = ioas_alloc(fd, &id);
+	if (ret < 0) {
 		RTE_LOG(ERR, EAL, "VFIO cdev mode: IOMMU_IOAS_ALLOC on %s: %s%s\n",
-			what, strerror(errno), errno == ENOTTY ?
+			what, strerror(-ret), ret == -ENOTTY ?
 			" (not an iommufd); refused" : "");
 		close(fd);
 		return -1;
 	}
 	iommufd.fd = fd;
-	iommufd.ioas_id = alloc.out_ioas_id;
+	iommufd.ioas_id = id;
 	/* what the IOAS allows before any device narrows it */
 	if (eal_iommufd_ranges_update() < 0) {
 		close(fd);
@@ -133,8 +155,7 @@ setup(int fd, const char *what)
 		return -1;
 	}
 	iommufd.eal_holds = true;
-	RTE_LOG(DEBUG, EAL, "VFIO cdev mode: iommufd %s, IOAS %u\n", what,
-		alloc.out_ioas_id);
+	RTE_LOG(DEBUG, EAL, "VFIO cdev mode: iommufd %s, IOAS %u\n", what, id);
 	eal_iommufd_accounting_read(fd);
 	return 0;
 }
@@ -181,20 +202,13 @@ eal_iommufd_adopt(int fd)
 int
 eal_iommufd_probe_ioas(uint32_t *id)
 {
-	struct iommu_ioas_alloc alloc = { .size = sizeof(alloc) };
-
-	if (ioctl(iommufd.fd, IOMMU_IOAS_ALLOC, &alloc) < 0)
-		return -errno;
-	*id = alloc.out_ioas_id;
-	return 0;
+	return ioas_alloc(iommufd.fd, id);
 }
 
 int
 eal_iommufd_destroy(uint32_t id)
 {
-	struct iommu_destroy destroy = { .size = sizeof(destroy), .id = id };
-
-	return ioctl(iommufd.fd, IOMMU_DESTROY, &destroy) < 0 ? -errno : 0;
+	return object_destroy(iommufd.fd, id);
 }
 
 /* The allowed ranges, a few of them, after a refused IOVA. */
@@ -529,20 +543,21 @@ out:
 static void
 release(void)
 {
-	struct iommu_destroy destroy = { .size = sizeof(destroy) };
-	int fd;
+	uint32_t id;
+	int fd, ret;
 
 	eal_iommufd_unmap_all(~0u);
 	pthread_mutex_lock(&iommufd.lock);
 	eal_dma_table_clear(&iommufd.table);
 	eal_iova_ranges_free(&iommufd.ranges);
-	destroy.id = iommufd.ioas_id;
+	id = iommufd.ioas_id;
 	fd = iommufd.fd;
 	iommufd.fd = -1;
 	pthread_mutex_unlock(&iommufd.lock);
-	if (ioctl(fd, IOMMU_DESTROY, &destroy) < 0)
+	ret = object_destroy(fd, id);
+	if (ret < 0)
 		RTE_LOG(DEBUG, EAL, "VFIO cdev mode: IOMMU_DESTROY of IOAS %u: %s\n",
-			destroy.id, strerror(errno));
+			id, strerror(-ret));
 	close(fd);
 }
 

@@ -65,7 +65,7 @@ eal_iommufd_accounting_read(int fd)
 		.option_id = IOMMU_OPTION_RLIMIT_MODE,
 		.op = IOMMU_OPTION_OP_GET,
 	};
-	struct rlimit rl;
+	uint64_t bytes = eal_iommufd_memlock_limit();
 	char limit[32] = "unlimited";
 
 	if (has_ipc_lock())
@@ -74,9 +74,8 @@ eal_iommufd_accounting_read(int fd)
 		accounting = EAL_IOMMUFD_PER_PROCESS;
 	else
 		accounting = EAL_IOMMUFD_PER_USER;
-	if (getrlimit(RLIMIT_MEMLOCK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
-		snprintf(limit, sizeof(limit), "%" PRIu64 " KiB",
-			(uint64_t)rl.rlim_cur >> 10);
+	if (bytes != UINT64_MAX)
+		snprintf(limit, sizeof(limit), "%" PRIu64 " KiB", bytes >> 10);
 	RTE_LOG(INFO, EAL, "VFIO cdev mode: pinned memory %s (limit %s)\n",
 		accounting_said[accounting],
 		accounting == EAL_IOMMUFD_UNCHARGED ? "none" : limit);
