@@ -8,7 +8,7 @@
  * port forwards, DMA really goes through the IOAS (unmapping makes the
  * IOMMU fault), the PCI helpers drivers call work, external heaps and
  * external users' mappings are handled as they should, and Rx queue
- * interrupts arrive. Two ports on one segment are named by the
+ * interrupts arrive; memory is mapped by file where the kernel can. Two ports on one segment are named by the
  * environment: VFIO_CDEV_TEST_PORTS="<BDF> <BDF>" (the second one
  * receives; for the interrupt test it must support Rx queue interrupts).
  * Without them (e.g. on a machine with no device) the tests are skipped.
@@ -93,15 +93,29 @@ ports_teardown(void)
 	rte_eth_dev_stop(port_b);
 }
 
+/* Map ioctls by file so far. */
+static uint64_t
+file_map_ioctls(void)
+{
+	struct eal_iommufd_info info;
+
+	if (eal_iommufd_info_get(&info) < 0)
+		return 0;
+	free(info.ranges);
+	return info.nb_file_map_ioctls;
+}
+
 /*
  * While a worker forwards, 64 MiB allocated with rte_malloc are mapped in
- * the IOAS and unmapped again once freed; forwarding goes on.
+ * the IOAS (page by page, by file if VFIO_CDEV_TEST_MAP_BY is "file") and
+ * unmapped again once freed; forwarding goes on.
  */
 static int
 test_malloc_follows(void)
 {
 	const size_t size = 64 << 20;
-	uint64_t maps0, len0, maps1, len1, maps2, len2, before;
+	uint64_t maps0, len0, maps1, len1, maps2, len2, before, by_file;
+	const char *want = getenv("VFIO_CDEV_TEST_MAP_BY");
 	struct rte_malloc_socket_stats heap0, heap1;
 	void *p;
 
@@ -111,10 +125,12 @@ test_malloc_follows(void)
 	eal_iommufd_stats(&maps0, &len0);
 	rte_malloc_get_socket_stats(rte_socket_id(), &heap0);
 	before = vfio_test_forwarded();
+	by_file = file_map_ioctls();
 	p = rte_malloc("vfio_cdev_test", size, 0);
 	TEST_ASSERT_NOT_NULL(p, "rte_malloc of 64 MiB");
 	memset(p, 0x5a, size);
 	eal_iommufd_stats(&maps1, &len1);
+	by_file = file_map_ioctls() - by_file;
 	rte_malloc_get_socket_stats(rte_socket_id(), &heap1);
 	TEST_ASSERT(heap1.heap_totalsz_bytes > heap0.heap_totalsz_bytes,
 		"the heap did not grow: this test needs dynamic memory (no -m, no --legacy-mem)");
@@ -123,10 +139,15 @@ test_malloc_follows(void)
 	vfio_test_forwarded_beyond(before, VFIO_TEST_DEADLINE_MS);
 	vfio_test_forward_stop();
 
-	printf("IOAS: %" PRIu64 " bytes in %" PRIu64 " mappings; after rte_malloc: %" PRIu64 " in %" PRIu64 "; after rte_free: %" PRIu64 " in %" PRIu64 "; %" PRIu64 " packets forwarded meanwhile\n",
-		len0, maps0, len1, maps1, len2, maps2,
+	printf("IOAS: %" PRIu64 " bytes in %" PRIu64 " mappings; after rte_malloc: %" PRIu64 " in %" PRIu64 " (%" PRIu64 " by file); after rte_free: %" PRIu64 " in %" PRIu64 "; %" PRIu64 " packets forwarded meanwhile\n",
+		len0, maps0, len1, maps1, by_file, len2, maps2,
 		vfio_test_forwarded() - before);
 	TEST_ASSERT(len1 >= len0 + size, "the new memory is not mapped");
+	if (want != NULL && strcmp(want, "file") == 0)
+		TEST_ASSERT_EQUAL(by_file, maps1 - maps0,
+			"new pages not mapped by file");
+	else
+		TEST_ASSERT_EQUAL(by_file, 0, "new pages mapped by file");
 	TEST_ASSERT_EQUAL(len2, len0, "freed memory is still mapped");
 	TEST_ASSERT_EQUAL(maps2, maps0, "mapping count did not come back");
 	TEST_ASSERT(vfio_test_forwarded() > before, "forwarding stopped");
@@ -607,6 +628,86 @@ test_ioas_cleanup(void)
 	return TEST_SUCCESS;
 }
 
+/* DPDK's own pages (never freed) and whether each has a file of its own. */
+struct own_pages {
+	uint64_t nb;
+	uint64_t nb_sharing;	/* with the page before them */
+	int last_fd;
+};
+
+static int
+count_own_page(const struct rte_memseg_list *msl,
+		const struct rte_memseg *ms, void *arg)
+{
+	struct own_pages *op = arg;
+	int fd;
+
+	if (msl->external || !(ms->flags & RTE_MEMSEG_FLAG_DO_NOT_FREE))
+		return 0;
+	fd = rte_memseg_get_fd_thread_unsafe(ms);
+	op->nb++;
+	op->nb_sharing += fd >= 0 && fd == op->last_fd;
+	op->last_fd = fd;
+	return 0;
+}
+
+/*
+ * DPDK's memory preallocated (-m) is mapped in runs, as
+ * VFIO_CDEV_TEST_MAP_BY says the kernel and options have it: "file"
+ * (IOMMU_IOAS_MAP_FILE), each file piece of a run one ioctl, a run still
+ * one mapping (one file per page, DPDK's default: an ioctl per page;
+ * --single-file-segments: one per run); "address", one ioctl per run and
+ * none by file. Then DMA goes on through what was mapped: frames are
+ * forwarded.
+ */
+static int
+test_map_by(void)
+{
+	const char *want = getenv("VFIO_CDEV_TEST_MAP_BY");
+	struct own_pages op = { .last_fd = -1 };
+	struct eal_iommufd_info info;
+	uint64_t before;
+	bool by_file;
+
+	TEST_ASSERT(want != NULL && (strcmp(want, "file") == 0 ||
+		strcmp(want, "address") == 0),
+		"VFIO_CDEV_TEST_MAP_BY=file|address says what to expect");
+	by_file = strcmp(want, "file") == 0;
+	rte_memseg_walk(count_own_page, &op);
+	TEST_ASSERT(op.nb > 1, "needs memory preallocated (-m)");
+	TEST_ASSERT_SUCCESS(eal_iommufd_info_get(&info), "no IOAS");
+	free(info.ranges);
+	printf("mapped by %s: %" PRIu64 " mappings, %" PRIu64 " map ioctls, %" PRIu64 " by file; %" PRIu64 " pages, %" PRIu64 " sharing a file\n",
+		info.map_file ? "file" : "address", info.nb_areas,
+		info.nb_map_ioctls, info.nb_file_map_ioctls, op.nb,
+		op.nb_sharing);
+	TEST_ASSERT_EQUAL(info.map_file, by_file, "mapped by %s, not %s",
+		info.map_file ? "file" : "address", want);
+	TEST_ASSERT(info.nb_areas < op.nb, "the pages were not mapped in runs");
+	if (!by_file) {
+		TEST_ASSERT_EQUAL(info.nb_file_map_ioctls, 0, "mapped by file");
+		TEST_ASSERT_EQUAL(info.nb_map_ioctls, info.nb_areas,
+			"more than one ioctl per run");
+	} else {
+		TEST_ASSERT_EQUAL(info.nb_file_map_ioctls, info.nb_map_ioctls,
+			"pages with a file mapped by address");
+		if (op.nb_sharing == 0)
+			TEST_ASSERT_EQUAL(info.nb_map_ioctls, op.nb,
+				"not one ioctl per page file");
+		else
+			TEST_ASSERT_EQUAL(info.nb_map_ioctls, info.nb_areas,
+				"a run of one file not in one ioctl");
+	}
+
+	TEST_ASSERT_SUCCESS(vfio_test_forward_start(port_a, port_b),
+		"needs a worker lcore (-l 0-1)");
+	before = vfio_test_forwarded();
+	vfio_test_forwarded_beyond(before, VFIO_TEST_DEADLINE_MS);
+	vfio_test_forward_stop();
+	TEST_ASSERT(vfio_test_forwarded() > before, "nothing forwarded");
+	return TEST_SUCCESS;
+}
+
 static struct unit_test_suite dma_suite = {
 	.suite_name = "vfio_cdev DMA",
 	.unit_test_cases = {
@@ -631,6 +732,14 @@ static struct unit_test_suite intr_suite = {
 	.suite_name = "vfio_cdev interrupts",
 	.unit_test_cases = {
 		TEST_CASE_ST(ports_setup_rxq_intr, ports_teardown, test_rxq_intr),
+		TEST_CASES_END()
+	}
+};
+
+static struct unit_test_suite map_by_suite = {
+	.suite_name = "vfio_cdev DMA mapping by file or address",
+	.unit_test_cases = {
+		TEST_CASE_ST(ports_setup_polled, ports_teardown, test_map_by),
 		TEST_CASES_END()
 	}
 };
@@ -664,6 +773,12 @@ test_vfio_cdev_dma(void)
 }
 
 static int
+test_vfio_cdev_map_by(void)
+{
+	return unit_test_suite_runner(&map_by_suite);
+}
+
+static int
 test_vfio_cdev_intr(void)
 {
 	return unit_test_suite_runner(&intr_suite);
@@ -671,5 +786,6 @@ test_vfio_cdev_intr(void)
 
 REGISTER_TEST_COMMAND(vfio_cdev_dma_autotest, test_vfio_cdev_dma);
 REGISTER_TEST_COMMAND(vfio_cdev_intr_autotest, test_vfio_cdev_intr);
+REGISTER_TEST_COMMAND(vfio_cdev_map_by_autotest, test_vfio_cdev_map_by);
 REGISTER_TEST_COMMAND(vfio_cdev_ioas_cleanup_autotest,
 	test_vfio_cdev_ioas_cleanup);

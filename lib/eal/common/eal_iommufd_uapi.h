@@ -89,4 +89,18 @@ struct iommu_option {
 #define IOMMU_OPTION _IO(IOMMUFD_TYPE, 0x87)
 #endif /* IOMMU_IOAS_ALLOC */
 
+/* Linux 6.13: map a memfd's or hugetlbfs file's pages by offset */
+#ifndef IOMMU_IOAS_MAP_FILE
+struct iommu_ioas_map_file {
+	__u32 size;
+	__u32 flags;
+	__u32 ioas_id;
+	__s32 fd;
+	__aligned_u64 start;	/* offset in the file */
+	__aligned_u64 length;
+	__aligned_u64 iova;
+};
+#define IOMMU_IOAS_MAP_FILE _IO(IOMMUFD_TYPE, 0x8f)
+#endif /* IOMMU_IOAS_MAP_FILE */
+
 #endif /* EAL_IOMMUFD_UAPI_H */

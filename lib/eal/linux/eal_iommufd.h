@@ -62,6 +62,32 @@ int eal_iommufd_ranges_update(void);
 int eal_iommufd_map(uint64_t va, uint64_t iova, uint64_t len,
 	enum eal_dma_kind kind);
 
+/* Where a piece of an area comes from: len bytes of the file fd from
+ * offset (IOMMU_IOAS_MAP_FILE), or with fd -1, of the area's VA.
+ */
+struct eal_dma_piece {
+	int fd;
+	uint64_t offset;
+	uint64_t len;
+};
+
+/*
+ * eal_iommufd_map() with one map ioctl per piece, in order, their
+ * lengths adding up to len; the area stays one, unmapped by one ioctl.
+ * A piece that fails unmaps the pieces before it.
+ */
+int eal_iommufd_map_pieces(uint64_t va, uint64_t iova, uint64_t len,
+	enum eal_dma_kind kind, const struct eal_dma_piece *p,
+	unsigned int nb);
+
+/* The kernel maps files (IOMMU_IOAS_MAP_FILE, Linux 6.13) and
+ * --vfio-no-map-file did not turn it off.
+ */
+bool eal_iommufd_map_file(void);
+
+/* --vfio-no-map-file: map DPDK's memory by address only. */
+void eal_iommufd_no_map_file(void);
+
 /* Any VA, for eal_iommufd_unmap(). */
 #define EAL_IOMMUFD_ANY_VA UINT64_MAX
 
@@ -107,6 +133,8 @@ struct eal_iommufd_info {
 	uint64_t alignment;
 	uint64_t nb_areas, mapped_len;	/* mappings, bytes */
 	uint64_t nb_map_ioctls, nb_unmap_ioctls;
+	uint64_t nb_file_map_ioctls;	/* of nb_map_ioctls */
+	bool map_file;			/* eal_iommufd_map_file() */
 	enum eal_iommufd_accounting accounting;
 };
 

@@ -15,12 +15,20 @@
  * DPDK never frees (-m/--socket-mem preallocation, --legacy-mem) is mapped
  * in maximal VA- and IOVA-contiguous runs, one ioctl each; memory it may
  * free, one page per area, so that a free never unmaps a page in use.
+ *
+ * Where the kernel has IOMMU_IOAS_MAP_FILE, pages with a file (hugetlbfs
+ * or memfd) are mapped by file and offset: the kernel pins a file a folio
+ * at a time, not a 4 KiB page at a time as through the VA. A run of
+ * several files takes one ioctl per file piece and stays one area,
+ * unmapped by one ioctl. Memory DPDK keeps no file for (--legacy-mem,
+ * --no-huge as a rule, external heaps) is mapped by address.
  */
 
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdlib.h>
 
 #include <rte_common.h>
 #include <rte_eal.h>
@@ -55,11 +63,61 @@ never_freed(const struct rte_memseg_list *msl, const struct rte_memseg *ms)
 		(ms->flags & RTE_MEMSEG_FLAG_DO_NOT_FREE));
 }
 
-/* A VA- and IOVA-contiguous run of never-freed memory being gathered. */
+/* Where a segment's pages come from, with the memory lock held: its
+ * file where there is one and the kernel maps files, else its VA.
+ */
+static struct eal_dma_piece
+piece_of(const struct rte_memseg_list *msl, const struct rte_memseg *ms)
+{
+	struct eal_dma_piece p = { .fd = -1, .len = ms->len };
+	size_t offset;
+	int fd;
+
+	if (msl->external || !eal_iommufd_map_file())
+		return p;
+	fd = rte_memseg_get_fd_thread_unsafe(ms);
+	if (fd >= 0 && rte_memseg_get_fd_offset_thread_unsafe(ms,
+			&offset) == 0) {
+		p.fd = fd;
+		p.offset = offset;
+	}
+	return p;
+}
+
+/* A VA- and IOVA-contiguous run of never-freed memory being gathered,
+ * and its pieces (grown as needed).
+ */
 struct walk {
 	uint64_t va, iova, len;
+	struct eal_dma_piece *p;
+	unsigned int nb, size;
 	int err;
 };
+
+/* Add a piece to the run, merged with the last one if it follows it. */
+static int
+add_piece(struct walk *w, const struct eal_dma_piece *p)
+{
+	struct eal_dma_piece *last = w->nb > 0 ? &w->p[w->nb - 1] : NULL;
+	struct eal_dma_piece *grown;
+
+	if (last != NULL && last->fd == p->fd &&
+			(p->fd < 0 || last->offset + last->len == p->offset)) {
+		last->len += p->len;
+		return 0;
+	}
+	if (w->nb == w->size) {
+		grown = realloc(w->p, (w->size * 2 + 8) * sizeof(*grown));
+		if (grown == NULL) {
+			w->err = ENOMEM;
+			return -1;
+		}
+		w->p = grown;
+		w->size = w->size * 2 + 8;
+	}
+	w->p[w->nb++] = *p;
+	return 0;
+}
 
 static int
 flush_run(struct walk *w)
@@ -67,16 +125,29 @@ flush_run(struct walk *w)
 	int ret = 0;
 
 	if (w->len != 0)
-		ret = eal_iommufd_map(w->va, w->iova, w->len, EAL_DMA_RUN);
+		ret = eal_iommufd_map_pieces(w->va, w->iova, w->len,
+			EAL_DMA_RUN, w->p, w->nb);
 	w->len = 0;
+	w->nb = 0;
 	w->err = -ret;
 	return ret < 0 ? -1 : 0;
+}
+
+/* Map one page alone, by file where it can. */
+static int
+map_page(const struct rte_memseg_list *msl, const struct rte_memseg *ms)
+{
+	const struct eal_dma_piece p = piece_of(msl, ms);
+
+	return eal_iommufd_map_pieces(ms->addr_64, ms->iova, ms->len,
+		EAL_DMA_PAGE, &p, 1);
 }
 
 static int
 map_memseg(const struct rte_memseg_list *msl, const struct rte_memseg *ms,
 		void *arg)
 {
+	struct eal_dma_piece p;
 	struct walk *w = arg;
 	int ret;
 
@@ -86,21 +157,21 @@ map_memseg(const struct rte_memseg_list *msl, const struct rte_memseg *ms,
 	if (!never_freed(msl, ms)) {
 		if (flush_run(w) < 0)
 			return -1;
-		ret = eal_iommufd_map(ms->addr_64, ms->iova, ms->len,
-			EAL_DMA_PAGE);
+		ret = map_page(msl, ms);
 		w->err = -ret;
 		return ret < 0 ? -1 : 0;
 	}
-	if (w->len != 0 && w->va + w->len == ms->addr_64 &&
-			w->iova + w->len == ms->iova) {
-		w->len += ms->len;
-		return 0;
+	if (w->len == 0 || w->va + w->len != ms->addr_64 ||
+			w->iova + w->len != ms->iova) {
+		if (flush_run(w) < 0)
+			return -1;
+		w->va = ms->addr_64;
+		w->iova = ms->iova;
 	}
-	if (flush_run(w) < 0)
+	p = piece_of(msl, ms);
+	if (add_piece(w, &p) < 0)
 		return -1;
-	w->va = ms->addr_64;
-	w->iova = ms->iova;
-	w->len = ms->len;
+	w->len += ms->len;
 	return 0;
 }
 
@@ -129,8 +200,7 @@ mem_event_callback(enum rte_mem_event type, const void *addr, size_t len,
 		if (ms->iova == RTE_BAD_IOVA)
 			continue;
 		if (type == RTE_MEM_EVENT_ALLOC) {
-			err = -eal_iommufd_map(ms->addr_64, ms->iova, ms->len,
-				EAL_DMA_PAGE);
+			err = -map_page(msl, ms);
 			if (err == 0)
 				continue;
 			bad_addr = RTE_PTR_ADD(addr, done);
@@ -158,7 +228,7 @@ mem_event_callback(enum rte_mem_event type, const void *addr, size_t len,
 int
 eal_iommufd_dma_hold(void)
 {
-	struct walk w = { .len = 0 };
+	struct walk w = { .len = 0, .p = NULL };
 	uint64_t nb, len;
 	int ret = 0;
 
@@ -186,6 +256,7 @@ eal_iommufd_dma_hold(void)
 	if (ret < 0)
 		eal_iommufd_unmap_all(DPDK_KINDS);	/* the IOAS as it was */
 	rte_mcfg_mem_read_unlock();
+	free(w.p);
 	if (ret == 0) {
 		dma.ready = true;
 		eal_iommufd_stats(&nb, &len);

@@ -6,7 +6,9 @@
  * Telemetry of VFIO's mode and of cdev mode's IOAS:
  *   /vfio/mode       the mode in use, what --vfio-mode asked, and why
  *   /vfio_cdev/ioas  the IOAS: id, IOVA ranges and alignment, mappings,
- *                    bytes mapped, map and unmap ioctls, external users,
+ *                    bytes mapped, map and unmap ioctls, how DPDK's
+ *                    memory is mapped (map_by: file or address) and the
+ *                    map ioctls by file, external users,
  *                    who pays for pinned memory (accounting: user,
  *                    process or none), the memlock limit and the bytes
  *                    the kernel says the process has pinned (null when
@@ -93,6 +95,10 @@ handle_ioas(const char *cmd __rte_unused, const char *params __rte_unused,
 	rte_tel_data_add_dict_u64(d, "bytes", info.mapped_len);
 	rte_tel_data_add_dict_u64(d, "map_ioctls", info.nb_map_ioctls);
 	rte_tel_data_add_dict_u64(d, "unmap_ioctls", info.nb_unmap_ioctls);
+	rte_tel_data_add_dict_string(d, "map_by",
+		info.map_file ? "file" : "address");
+	rte_tel_data_add_dict_u64(d, "file_map_ioctls",
+		info.nb_file_map_ioctls);
 	rte_tel_data_add_dict_int(d, "external_users", info.users);
 	rte_tel_data_add_dict_string(d, "accounting",
 		eal_iommufd_accounting_name(info.accounting));
