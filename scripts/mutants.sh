@@ -61,7 +61,7 @@ partial-fill-kept|lib/eal/linux/eal_iommufd_dma.c|s/eal_iommufd_unmap_all(DPDK_K
 failed-map-recorded|lib/eal/linux/eal_iommufd.c|s/^\t\teal_dma_table_remove(\&iommufd.table, iova, len);/\t\t(void)0;/
 refused-unmap-forgotten|lib/eal/linux/eal_iommufd.c|s/if (i >= 0 \&\& err != 0 \&\& err != ENOENT)/if (0)/
 free-unmaps-unmapped-pages|lib/eal/linux/eal_iommufd_dma.c|s/if (!eal_iommufd_has_area(ms->addr_64, ms->iova, ms->len,/if (0 \&\& !eal_iommufd_has_area(ms->addr_64, ms->iova, ms->len,/
-lock-held-while-pinning|lib/eal/linux/eal_iommufd.c|/pinning may take long: not under the lock/{s/.*/\tpthread_mutex_lock(\&iommufd.lock);/};/if (ret < 0 \&\& done > 0 \&\& !unmap_prefix(iova, done)) {/{s/^/\tpthread_mutex_unlock(\&iommufd.lock);\n/}|vfio-api.sh cdev'
+lock-held-while-pinning|lib/eal/linux/eal_iommufd.c|/pinning may take long: not under the lock/{s/.*/\tpthread_mutex_lock(\&iommufd.lock);/};/ret = map_ioctl(ioas_id, va, iova, len, fd, offset);/{s/$/\n\tpthread_mutex_unlock(\&iommufd.lock);/}|vfio-api.sh cdev'
 
 # Killed by a sanitizer report in the sanitizer build's host suite.
 SANITIZER_MUTANTS='

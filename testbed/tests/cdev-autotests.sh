@@ -7,8 +7,8 @@
 # PCI helpers work, external users of the
 # IOAS and external memory get what they ask, the IOAS outlives
 # rte_eal_cleanup() for its users, Rx queue interrupts arrive, memory is
-# mapped by file where the kernel has IOMMU_IOAS_MAP_FILE (by address with
-# --vfio-no-map-file or before 6.13), in runs when preallocated. QEMU's e1000e
+# mapped by file where the kernel has IOMMU_IOAS_MAP_FILE and that saves
+# ioctls (by address with --vfio-no-map-file or before 6.13). QEMU's e1000e
 # raises no Rx queue interrupt with DPDK's em driver in group mode
 # either, so that test receives on virtio-net.
 . "$(dirname "$0")/lib.sh"
@@ -41,8 +41,8 @@ autotest() {
 autotest vfio_cdev_dma_autotest "$E1000E_B" "$E1000E_A"
 autotest vfio_cdev_intr_autotest "$VIRTIO" "$E1000E_A"
 autotest vfio_cdev_ioas_cleanup_autotest "$E1000E_B" "$E1000E_A"
-# preallocated memory, in runs: a file per page, then one file per list,
-# then by address as asked
+# preallocated memory, in runs: a file per page (by address), one file
+# per list (by file), then by address as asked
 autotest vfio_cdev_map_by_autotest "$E1000E_B" "$E1000E_A" -m 256
 autotest vfio_cdev_map_by_autotest "$E1000E_B" "$E1000E_A" -m 256 \
 	--single-file-segments

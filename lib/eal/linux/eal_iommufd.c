@@ -310,68 +310,46 @@ same_area(uint64_t va, uint64_t iova, uint64_t len, enum eal_dma_kind kind)
 		(va == EAL_IOMMUFD_ANY_VA || iommufd.table.areas[i].va == va);
 }
 
-/* One map ioctl: a piece at va (by address) or of its file. 0 or -errno. */
+int
+eal_iommufd_map(uint64_t va, uint64_t iova, uint64_t len,
+		enum eal_dma_kind kind)
+{
+	return eal_iommufd_map_file_at(va, iova, len, kind, -1, 0);
+}
+
+/* The map ioctl, by file or by VA: 0 or -errno. */
 static int
-map_piece(int fd, uint32_t ioas_id, uint64_t va, uint64_t iova,
-		const struct eal_dma_piece *p)
+map_ioctl(uint32_t ioas_id, uint64_t va, uint64_t iova, uint64_t len,
+		int fd, uint64_t offset)
 {
 	const uint32_t flags = IOMMU_IOAS_MAP_FIXED_IOVA |
 		IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE;
 	struct iommu_ioas_map_file by_file = {
 		.size = sizeof(by_file), .flags = flags, .ioas_id = ioas_id,
-		.fd = p->fd, .start = p->offset, .length = p->len, .iova = iova,
+		.fd = fd, .start = offset, .length = len, .iova = iova,
 	};
 	struct iommu_ioas_map by_va = {
 		.size = sizeof(by_va), .flags = flags, .ioas_id = ioas_id,
-		.user_va = va, .length = p->len, .iova = iova,
+		.user_va = va, .length = len, .iova = iova,
 	};
 	int ret;
 
-	if (p->fd >= 0)
-		ret = ioctl(fd, IOMMU_IOAS_MAP_FILE, &by_file);
+	if (fd >= 0)
+		ret = ioctl(iommufd.fd, IOMMU_IOAS_MAP_FILE, &by_file);
 	else
-		ret = ioctl(fd, IOMMU_IOAS_MAP, &by_va);
+		ret = ioctl(iommufd.fd, IOMMU_IOAS_MAP, &by_va);
 	return ret < 0 ? -errno : 0;
 }
 
-/* Unmap the first done bytes of an area being mapped; false if the
- * kernel kept them.
- */
-static bool
-unmap_prefix(uint64_t iova, uint64_t done)
-{
-	struct iommu_ioas_unmap unmap = {
-		.size = sizeof(unmap),
-		.ioas_id = iommufd.ioas_id,
-		.iova = iova,
-		.length = done,
-	};
-
-	return ioctl(iommufd.fd, IOMMU_IOAS_UNMAP, &unmap) == 0;
-}
-
 int
-eal_iommufd_map(uint64_t va, uint64_t iova, uint64_t len,
-		enum eal_dma_kind kind)
-{
-	const struct eal_dma_piece by_va = { .fd = -1, .len = len };
-
-	return eal_iommufd_map_pieces(va, iova, len, kind, &by_va, 1);
-}
-
-int
-eal_iommufd_map_pieces(uint64_t va, uint64_t iova, uint64_t len,
-		enum eal_dma_kind kind, const struct eal_dma_piece *p,
-		unsigned int nb)
+eal_iommufd_map_file_at(uint64_t va, uint64_t iova, uint64_t len,
+		enum eal_dma_kind kind, int fd, uint64_t offset)
 {
 	const struct eal_dma_area area = {
 		.va = va, .iova = iova, .len = len, .kind = kind, .busy = true,
 	};
-	struct eal_dma_area kept = area;
-	uint64_t last = 0, nb_areas, mapped, done = 0;
-	unsigned int n, nb_file = 0;
+	uint64_t last = 0, nb, mapped;
 	uint32_t ioas_id = 0;
-	bool keep = false;
 	int ret = 0, i;
 
 	pthread_mutex_lock(&iommufd.lock);
@@ -385,7 +363,11 @@ eal_iommufd_map_pieces(uint64_t va, uint64_t iova, uint64_t len,
 		ret = eal_dma_table_add(&iommufd.table, &area);
 	if (ret == -EEXIST && same_area(va, iova, len, kind))
 		ret = -EALREADY;
-	ioas_id = iommufd.ioas_id;
+	if (ret == 0) {
+		iommufd.nb_map_ioctls++;
+		iommufd.nb_file_map_ioctls += fd >= 0;
+		ioas_id = iommufd.ioas_id;
+	}
 	last = eal_iova_ranges_last(&iommufd.ranges);
 	pthread_mutex_unlock(&iommufd.lock);
 
@@ -412,47 +394,24 @@ eal_iommufd_map_pieces(uint64_t va, uint64_t iova, uint64_t len,
 	}
 
 	/* pinning may take long: not under the lock */
-	for (n = 0; n < nb && ret == 0; n++) {
-		ret = map_piece(iommufd.fd, ioas_id, va + done, iova + done,
-			&p[n]);
-		nb_file += p[n].fd >= 0;
-		if (ret == 0)
-			done += p[n].len;
-	}
-	if (ret < 0 && done > 0 && !unmap_prefix(iova, done)) {
-		/* what the kernel kept stays recorded, to be unmapped */
-		keep = true;
-		kept.len = done;
-		kept.busy = false;
-	}
+	ret = map_ioctl(ioas_id, va, iova, len, fd, offset);
 	pthread_mutex_lock(&iommufd.lock);
-	iommufd.nb_map_ioctls += n;
-	iommufd.nb_file_map_ioctls += nb_file;
-	iommufd.nb_unmap_ioctls += ret < 0 && done > 0;
 	i = area_at(iova, len);
 	if (i >= 0 && ret == 0)
 		iommufd.table.areas[i].busy = false;
 	else if (i >= 0)
 		eal_dma_table_remove(&iommufd.table, iova, len);
-	if (keep)
-		eal_dma_table_add(&iommufd.table, &kept);
 	pthread_mutex_unlock(&iommufd.lock);
 	if (ret == 0)
 		return 0;
-
-	n--;
-	if (p[n].fd >= 0)
+	if (fd >= 0)
 		RTE_LOG(ERR, EAL, "VFIO cdev mode: IOMMU_IOAS_MAP_FILE of fd %d offset 0x%" PRIx64 " at IOVA 0x%" PRIx64 " (%" PRIu64 " bytes): %s\n",
-			p[n].fd, p[n].offset, iova + done, p[n].len,
-			strerror(-ret));
+			fd, offset, iova, len, strerror(-ret));
 	else
 		RTE_LOG(ERR, EAL, "VFIO cdev mode: IOMMU_IOAS_MAP of VA 0x%" PRIx64 " at IOVA 0x%" PRIx64 " (%" PRIu64 " bytes): %s\n",
-			va + done, iova + done, p[n].len, strerror(-ret));
-	if (keep)
-		RTE_LOG(ERR, EAL, "VFIO cdev mode: IOVA 0x%" PRIx64 " (%" PRIu64 " bytes) stays mapped: IOMMU_IOAS_UNMAP refused it\n",
-			iova, done);
+			va, iova, len, strerror(-ret));
 	if (ret == -ENOMEM) {
-		eal_iommufd_stats(&nb_areas, &mapped);
+		eal_iommufd_stats(&nb, &mapped);
 		eal_iommufd_memlock_log(mapped, len);
 	}
 	return ret;

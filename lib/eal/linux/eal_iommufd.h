@@ -62,23 +62,11 @@ int eal_iommufd_ranges_update(void);
 int eal_iommufd_map(uint64_t va, uint64_t iova, uint64_t len,
 	enum eal_dma_kind kind);
 
-/* Where a piece of an area comes from: len bytes of the file fd from
- * offset (IOMMU_IOAS_MAP_FILE), or with fd -1, of the area's VA.
+/* eal_iommufd_map() of the file fd's pages from offset instead of the
+ * VA's (IOMMU_IOAS_MAP_FILE; by VA if fd is -1).
  */
-struct eal_dma_piece {
-	int fd;
-	uint64_t offset;
-	uint64_t len;
-};
-
-/*
- * eal_iommufd_map() with one map ioctl per piece, in order, their
- * lengths adding up to len; the area stays one, unmapped by one ioctl.
- * A piece that fails unmaps the pieces before it.
- */
-int eal_iommufd_map_pieces(uint64_t va, uint64_t iova, uint64_t len,
-	enum eal_dma_kind kind, const struct eal_dma_piece *p,
-	unsigned int nb);
+int eal_iommufd_map_file_at(uint64_t va, uint64_t iova, uint64_t len,
+	enum eal_dma_kind kind, int fd, uint64_t offset);
 
 /* The kernel maps files (IOMMU_IOAS_MAP_FILE, Linux 6.13) and
  * --vfio-no-map-file did not turn it off.
