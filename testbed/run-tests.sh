@@ -13,7 +13,9 @@
 # --kernel 7.3) instead of 6.12.
 # A test named asan:NAME[MODE] runs with the sanitizer build instead
 # (scripts/build.sh --sanitize; testbed/sanitized.sh); --sanitized does
-# so for every test named. --all adds every test (what no name means).
+# so for every test named. --all adds every test (what no name means)
+# but those with a "# on request:" line (the benchmark at scale), which
+# run when named.
 # --jobs N boots up to N guests side by side (default 1): a guest keeps
 # about one core busy, and its tests wait on timers much of the time. A
 # test with a "# alone:" line (the benchmark) runs after
@@ -107,6 +109,9 @@ frozen_check() {
 		{ echo "guest-test $1: FAIL, no QEMU state in frozen.txt"; echo "$1" >> "$failed_list"; }
 }
 
+# a test file's "# KEY: VALUE" line
+header() { sed -n "s/^# $2: //p" "testbed/tests/$1.sh"; }
+
 mkdir -p "$BUILD_DIR/testbed"
 failed_list=$BUILD_DIR/testbed/failed-tests.$$
 : > "$failed_list"
@@ -114,7 +119,9 @@ alone=()
 tests=()
 if [ $# -eq 0 ] || [ "$all" -eq 1 ]; then
 	for t in testbed/tests/*.sh; do
-		[ "${t##*/}" = lib.sh ] || tests+=("$(basename "$t" .sh)")
+		t=$(basename "$t" .sh)
+		[ "$t" = lib ] || [ -n "$(header "$t" 'on request')" ] ||
+			tests+=("$t")
 	done
 	tests+=(runner-status runner-fault-fails runner-fault-expected runner-fault-missing
 		runner-qemu-crash runner-frozen)
@@ -122,8 +129,6 @@ fi
 tests+=("$@")
 
 FAULT_LINE='DMAR: [DMA Read NO_PASID] Request device [00:02.0] fault addr 0x7f0000000000 [fault reason 0x06] PTE Read access is not set'
-# a test file's "# KEY: VALUE" line
-header() { sed -n "s/^# $2: //p" "testbed/tests/$1.sh"; }
 
 for t in "${tests[@]}"; do
 	wrapper=()

@@ -5,7 +5,8 @@
 #   testbed/run.sh [options] -- COMMAND [ARG...]
 #
 # The guest: q35 under TCG, intel-iommu with interrupt remapping, 2 vCPUs,
-# 2 GiB, the test-bed kernel (kernel/build.sh), the host root and this
+# 2 GiB (--memory), the test-bed kernel (kernel/build.sh), the host root
+# and this
 # repository shared read-only and the build directory read-write, at the
 # same paths as on the host (even under /tmp, which the guest overmounts),
 # two e1000e (0000:00:02.0, 0000:00:03.0), a modern virtio-net
@@ -16,6 +17,8 @@
 #   --kernel 6.12|7.3      the guest kernel (kernel/build.sh), default 6.12
 #   --variant NAME         kernel variant (kernel/variants/), default full
 #   --hugepages N          2 MiB hugepages to reserve (default 512)
+#   --memory MIB           guest memory (default 2048; the hugepages and
+#                          about 1 GiB more)
 #   --expect-iommu-fault   COMMAND provokes an IOMMU fault: require one
 #   --iommu-aw-bits N      address width of the emulated IOMMU (default 48:
 #                          DPDK's IOVA-as-VA addresses need it)
@@ -40,6 +43,7 @@ set -euo pipefail
 variant=full
 kver=6.12
 hugepages=512
+memory=2048
 expect_fault=0
 timeout_s=900
 aw_bits=48
@@ -52,6 +56,7 @@ while [ $# -gt 0 ]; do
 	--variant) variant=$2; shift 2 ;;
 	--kernel) kver=$2; shift 2 ;;
 	--hugepages) hugepages=$2; shift 2 ;;
+	--memory) memory=$2; shift 2 ;;
 	--expect-iommu-fault) expect_fault=1; shift ;;
 	--timeout) timeout_s=$2; shift 2 ;;
 	--iommu-aw-bits) aw_bits=$2; shift 2 ;;
@@ -157,7 +162,7 @@ watchdog=$!
 # kernel's boot-time check ("timer doesn't work through Interrupt-remapped
 # IO-APIC"), which then panics.
 timeout --foreground "$timeout_s" qemu-system-x86_64 \
-	-accel tcg -M q35 -cpu max -m 2G -smp 2 \
+	-accel tcg -M q35 -cpu max -m "$memory" -smp 2 \
 	-display none -vga none -no-reboot \
 	-monitor unix:"$run/monitor.sock",server=on,wait=off \
 	-chardev stdio,id=con,signal=off,logfile="$run/console.log" \

@@ -8,7 +8,9 @@
  * rte_eal_init() took with the devices of -a (from this program's first
  * constructor to the test), and how long detaching one of them and
  * probing it again take (the average of a few rounds). That device is
- * named by VFIO_BENCH_DEVICE=<BDF>.
+ * named by VFIO_BENCH_DEVICE=<BDF>. With VFIO_BENCH_ALLOC_MB=N, also how
+ * long rte_malloc() of N MiB (dynamic memory: the heap grows page by page,
+ * each page mapped for DMA) and its rte_free() take.
  */
 
 #include <stdio.h>
@@ -17,6 +19,7 @@
 
 #include <rte_common.h>
 #include <rte_dev.h>
+#include <rte_malloc.h>
 #include <rte_vfio_cdev.h>
 
 #include "test.h"
@@ -40,9 +43,30 @@ ms_since(const struct timespec *t)
 		(now.tv_nsec - t->tv_nsec) / 1e6;
 }
 
+/* rte_malloc() and rte_free() of mb MiB, timed. */
+static int
+bench_alloc(unsigned long mb)
+{
+	double alloc_ms, free_ms;
+	struct timespec t;
+	void *p;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	p = rte_malloc("vfio_bench", mb << 20, 0);
+	alloc_ms = ms_since(&t);
+	TEST_ASSERT_NOT_NULL(p, "rte_malloc of %lu MiB", mb);
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	rte_free(p);
+	free_ms = ms_since(&t);
+	printf("bench mode=%s alloc_ms=%.2f free_ms=%.2f\n",
+		rte_vfio_mode_name(rte_vfio_mode_get()), alloc_ms, free_ms);
+	return TEST_SUCCESS;
+}
+
 static int
 test_vfio_bench(void)
 {
+	const char *alloc_mb = getenv("VFIO_BENCH_ALLOC_MB");
 	const char *bdf = getenv("VFIO_BENCH_DEVICE");
 	double init_ms = ms_since(&process_start);
 	double detach_ms = 0, probe_ms = 0;
@@ -51,6 +75,9 @@ test_vfio_bench(void)
 
 	printf("bench mode=%s init_ms=%.2f\n",
 		rte_vfio_mode_name(rte_vfio_mode_get()), init_ms);
+	if (alloc_mb != NULL && *alloc_mb != '\0' &&
+			bench_alloc(strtoul(alloc_mb, NULL, 0)) != TEST_SUCCESS)
+		return TEST_FAILED;
 	if (bdf == NULL)
 		return TEST_SUCCESS;
 

@@ -100,24 +100,17 @@ for mode in group cdev; do
 done
 
 # The table: median of each figure per mode, and cdev/group.
-awk '
-	function median(key,    n, i, j, t, v) {
-		n = split(vals[key], v, " ")
-		for (i = 1; i <= n; i++)
-			for (j = i + 1; j <= n; j++)
-				if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
-		return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
-	}
-	{ vals[$1 " " $2] = vals[$1 " " $2] " " $3; runs[$1 " " $2]++ }
+bench_medians "$results" | awk '
+	{ med[$1 " " $2] = $3; runs[$1 " " $2] = $4 }
 	END {
 		n = split("a.init_ms b.init_ms a.probe_ms d.map d.unmap a.replug_ms f", fig, " ")
 		split("(a) rte_eal_init, -m 1024, 3 NICs (ms)|(b) rte_eal_init, dynamic memory (ms)|(c) probe of one device (ms)|(d) DMA map ioctls during start of (a)|(d) DMA unmap ioctls at exit of (a)|(e) detach + attach of one device (ms)|(f) io forwarding e1000e<->e1000e (pps)", label, "|")
 		printf "note: %-44s %12s %12s %10s %6s\n", "figure (median of runs)", "group", "cdev", "cdev/group", "goal"
 		for (k = 1; k <= n; k++) {
-			g = median("group " fig[k]); c = median("cdev " fig[k])
+			g = med["group " fig[k]]; c = med["cdev " fig[k]]
 			printf "note: %-44s %12.2f %12.2f %10.3f %6s   (%d + %d runs)\n",
 				label[k], g, c, (g > 0 ? c / g : 0),
 				(fig[k] == "f" ? ">=0.97" : "<=1.0"),
 				runs["group " fig[k]], runs["cdev " fig[k]]
 		}
-	}' "$results"
+	}'

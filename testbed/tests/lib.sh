@@ -269,3 +269,21 @@ rx_packets() {
 		/RX-packets:/ && port == p { rx = $2 }
 		END { print rx + 0 }' "$1"
 }
+
+# bench_medians FILE: of lines "MODE FIGURE VALUE" (a benchmark's runs),
+# one line "MODE FIGURE MEDIAN RUNS" per mode and figure.
+bench_medians() {
+	awk '
+		{ vals[$1 " " $2] = vals[$1 " " $2] " " $3; runs[$1 " " $2]++ }
+		END {
+			for (key in vals) {
+				n = split(vals[key], v, " ")
+				for (i = 1; i <= n; i++)
+					for (j = i + 1; j <= n; j++)
+						if (v[j] + 0 < v[i] + 0) {
+							t = v[i]; v[i] = v[j]; v[j] = t
+						}
+				print key, (n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2), runs[key]
+			}
+		}' "$1"
+}
