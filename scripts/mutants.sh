@@ -49,7 +49,8 @@ fds-ignored-by-auto|lib/eal/linux/eal_vfio_mode.c|s/^\tif (vfio_cdev_fds_given()
 fd-any-access-mode|lib/eal/linux/eal_vfio_cdev_fds.c|s/(flags \& O_ACCMODE) != O_RDWR/0/
 fd-given-twice|lib/eal/linux/eal_vfio_cdev_fds.c|s/if (other == NULL)/if (1)/
 iommufd-any-chardev|lib/eal/linux/eal_iommufd.c|s/st.st_rdev != devt))/0))/
-device-fd-lax-address|lib/eal/linux/eal_vfio_cdev_parse.c|s/dev > 0x1f || func > 7 ||/0 ||/'
+device-fd-lax-address|lib/eal/linux/eal_vfio_cdev_parse.c|s/dev > 0x1f || func > 7 ||/0 ||/
+noiommu-cdevs-unseen|lib/eal/linux/eal_vfio_mode.c|s/found = strncmp(e->d_name, "noiommu-", 8) == 0;/found = false;/'
 
 # Killed in the guest (testbed/tests/fault-mutants.sh) by the guest test
 # in the fourth field, fault-inject.sh if there is none.

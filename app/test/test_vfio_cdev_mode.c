@@ -346,12 +346,26 @@ test_cdev_without_iommu(void)
 	return expect_cdev_refused("no IOMMU (");
 }
 
+/* No-IOMMU mode: the refusal says whether the kernel gives no-IOMMU
+ * devices cdevs (7.3) or not (6.12: no noiommu-vfioN in sysfs).
+ */
 static int
 test_cdev_noiommu_mode(void)
 {
 	TEST_ASSERT_SUCCESS(cdev_host(), "host");
 	TEST_ASSERT_SUCCESS(fake_tree_set_noiommu(&tree, "Y"), "noiommu");
-	return expect_cdev_refused("VFIO runs in no-IOMMU mode");
+	return expect_cdev_refused("VFIO runs in no-IOMMU mode, and no device has a noiommu-vfioN cdev");
+}
+
+static int
+test_cdev_noiommu_cdevs(void)
+{
+	TEST_ASSERT_SUCCESS(cdev_host(), "host");
+	TEST_ASSERT_SUCCESS(fake_tree_set_noiommu(&tree, "Y"), "noiommu");
+	TEST_ASSERT_SUCCESS(fake_tree_write_sys(&tree,
+		"class/vfio-dev/noiommu-vfio0/dev", "511:0\n"),
+		"noiommu cdev");
+	return expect_cdev_refused("VFIO runs in no-IOMMU mode; its noiommu-vfioN cdevs are not supported by this backend");
 }
 
 /* Everything present but /dev/iommu cannot be opened: said so. */
@@ -524,6 +538,7 @@ static struct unit_test_suite vfio_cdev_mode_suite = {
 			test_cdev_before_any_device),
 		TEST_CASE_ST(tree_setup, tree_teardown, test_cdev_without_iommu),
 		TEST_CASE_ST(tree_setup, tree_teardown, test_cdev_noiommu_mode),
+		TEST_CASE_ST(tree_setup, tree_teardown, test_cdev_noiommu_cdevs),
 		TEST_CASE_ST(tree_setup, tree_teardown,
 			test_cdev_unopenable_iommufd),
 		TEST_CASE(test_fds_malformed),

@@ -141,6 +141,27 @@ vfio_noiommu(void)
 	return eal_vfio_module_param_set("vfio", "enable_unsafe_noiommu_mode");
 }
 
+/* True if a device has a no-IOMMU cdev: Linux 7.3 gives them
+ * (noiommu-vfioN, CONFIG_VFIO_NOIOMMU); 6.12 gives such devices none.
+ */
+static bool
+noiommu_cdev_seen(void)
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+	bool found = false;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/class/vfio-dev", eal_vfio_sys_root());
+	d = opendir(path);
+	if (d == NULL)
+		return false;
+	while (!found && (e = readdir(d)) != NULL)
+		found = strncmp(e->d_name, "noiommu-", 8) == 0;
+	closedir(d);
+	return found;
+}
+
 /* Why this process cannot use cdev mode, or NULL if it can (as far as
  * can be told before opening anything).
  */
@@ -161,7 +182,9 @@ cdev_unusable(char *buf, size_t len)
 		return buf;
 	}
 	if (vfio_noiommu()) {
-		snprintf(buf, len, "VFIO runs in no-IOMMU mode, which cdev mode does not support");
+		snprintf(buf, len, noiommu_cdev_seen() ?
+			"VFIO runs in no-IOMMU mode; its noiommu-vfioN cdevs are not supported by this backend" :
+			"VFIO runs in no-IOMMU mode, and no device has a noiommu-vfioN cdev (Linux 7.3+ with CONFIG_VFIO_NOIOMMU)");
 		return buf;
 	}
 	if (!iommu_present()) {
