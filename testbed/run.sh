@@ -22,6 +22,9 @@
 #   --expect-iommu-fault   COMMAND provokes an IOMMU fault: require one
 #   --iommu-aw-bits N      address width of the emulated IOMMU (default 48:
 #                          DPDK's IOVA-as-VA addresses need it)
+#   --no-iommu             no emulated IOMMU, and VFIO in no-IOMMU mode
+#                          (vfio.enable_unsafe_noiommu_mode=1; the kernel
+#                          needs CONFIG_VFIO_NOIOMMU)
 #   --sriov                an SR-IOV NVMe controller at 0000:00:09.0 (no
 #                          namespace; up to 2 VFs), left on no driver, and
 #                          vfio_pci.enable_sriov=1
@@ -47,6 +50,7 @@ memory=2048
 expect_fault=0
 timeout_s=900
 aw_bits=48
+no_iommu=0
 sriov=()
 bridge=()
 append=
@@ -60,6 +64,7 @@ while [ $# -gt 0 ]; do
 	--expect-iommu-fault) expect_fault=1; shift ;;
 	--timeout) timeout_s=$2; shift 2 ;;
 	--iommu-aw-bits) aw_bits=$2; shift 2 ;;
+	--no-iommu) no_iommu=1; shift ;;
 	--sriov)
 		sriov=(-device nvme-subsys,id=subsys0
 			-device nvme,serial=vfio-cdev,subsys=subsys0,addr=0x9,sriov_max_vfs=2,sriov_vq_flexible=4,sriov_vi_flexible=2,max_ioqpairs=6,msix_qsize=3)
@@ -76,6 +81,13 @@ while [ $# -gt 0 ]; do
 	esac
 done
 [ $# -gt 0 ] || die "usage: testbed/run.sh [options] -- COMMAND [ARG...]"
+if [ "$no_iommu" -eq 1 ]; then
+	iommu=()
+	append+=" vfio.enable_unsafe_noiommu_mode=1"
+else
+	iommu=(-device intel-iommu,intremap=on,aw-bits="$aw_bits",device-iotlb=on)
+	append+=" intel_iommu=on"
+fi
 
 kernel=$("$REPO_DIR/kernel/build.sh" --kernel "$kver" --variant "$variant")
 mkdir -p "$BUILD_DIR/testbed/runs"
@@ -168,9 +180,9 @@ timeout --foreground "$timeout_s" qemu-system-x86_64 \
 	-chardev stdio,id=con,signal=off,logfile="$run/console.log" \
 	-serial chardev:con \
 	-kernel "$kernel" \
-	-append "console=ttyS0 panic=-1 no_timer_check intel_iommu=on quiet root=hostroot rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=loose ro init=$REPO_DIR/testbed/init.sh VFIO_CDEV_RUN=$run VFIO_CDEV_REPO=$REPO_DIR VFIO_CDEV_BUILD=$BUILD_DIR$append" \
+	-append "console=ttyS0 panic=-1 no_timer_check quiet root=hostroot rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=loose ro init=$REPO_DIR/testbed/init.sh VFIO_CDEV_RUN=$run VFIO_CDEV_REPO=$REPO_DIR VFIO_CDEV_BUILD=$BUILD_DIR$append" \
 	-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap \
-	-device intel-iommu,intremap=on,aw-bits="$aw_bits",device-iotlb=on \
+	"${iommu[@]}" \
 	-device virtio-9p-pci,fsdev=root,mount_tag=hostroot,addr=0x5 \
 	-fsdev local,id=build,path="$BUILD_DIR",security_model=none,multidevs=remap \
 	-device virtio-9p-pci,fsdev=build,mount_tag=build,addr=0x6 \
