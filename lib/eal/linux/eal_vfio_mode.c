@@ -98,23 +98,33 @@ exists_under_sys(const char *rel)
 	return access(path, F_OK) == 0;
 }
 
-/* True if sysfs lists an IOMMU (dmar0, ivhd0, a virtio-iommu, ...). */
+/* True if the sysfs directory rel holds an entry whose name starts with
+ * prefix (any entry but . and .. if prefix is empty).
+ */
 static bool
-iommu_present(void)
+sys_dir_has(const char *rel, const char *prefix)
 {
 	char path[PATH_MAX];
 	struct dirent *e;
 	bool found = false;
 	DIR *d;
 
-	snprintf(path, sizeof(path), "%s/class/iommu", eal_vfio_sys_root());
+	snprintf(path, sizeof(path), "%s/%s", eal_vfio_sys_root(), rel);
 	d = opendir(path);
 	if (d == NULL)
 		return false;
 	while (!found && (e = readdir(d)) != NULL)
-		found = e->d_name[0] != '.';
+		found = e->d_name[0] != '.' &&
+			strncmp(e->d_name, prefix, strlen(prefix)) == 0;
 	closedir(d);
 	return found;
+}
+
+/* True if sysfs lists an IOMMU (dmar0, ivhd0, a virtio-iommu, ...). */
+static bool
+iommu_present(void)
+{
+	return sys_dir_has("class/iommu", "");
 }
 
 bool
@@ -147,19 +157,7 @@ vfio_noiommu(void)
 static bool
 noiommu_cdev_seen(void)
 {
-	char path[PATH_MAX];
-	struct dirent *e;
-	bool found = false;
-	DIR *d;
-
-	snprintf(path, sizeof(path), "%s/class/vfio-dev", eal_vfio_sys_root());
-	d = opendir(path);
-	if (d == NULL)
-		return false;
-	while (!found && (e = readdir(d)) != NULL)
-		found = strncmp(e->d_name, "noiommu-", 8) == 0;
-	closedir(d);
-	return found;
+	return sys_dir_has("class/vfio-dev", "noiommu-");
 }
 
 /* Why this process cannot use cdev mode, or NULL if it can (as far as
