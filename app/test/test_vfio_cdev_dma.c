@@ -8,8 +8,9 @@
  * port forwards, DMA really goes through the IOAS (unmapping makes the
  * IOMMU fault), the PCI helpers drivers call work, external heaps and
  * external users' mappings are handled as they should, and Rx queue
- * interrupts arrive; memory is mapped by file where the kernel can. Two ports on one segment are named by the
- * environment: VFIO_CDEV_TEST_PORTS="<BDF> <BDF>" (the second one
+ * interrupts arrive; memory is mapped by file where the kernel can. Two
+ * ports on one segment are named by the environment:
+ * VFIO_CDEV_TEST_PORTS="<BDF> <BDF>" (the second one
  * receives; for the interrupt test it must support Rx queue interrupts).
  * Without them (e.g. on a machine with no device) the tests are skipped.
  */
