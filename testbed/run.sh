@@ -24,7 +24,8 @@
 #                          DPDK's IOVA-as-VA addresses need it)
 #   --no-iommu             no emulated IOMMU, and VFIO in no-IOMMU mode
 #                          (vfio.enable_unsafe_noiommu_mode=1; the kernel
-#                          needs CONFIG_VFIO_NOIOMMU)
+#                          needs CONFIG_VFIO_NOIOMMU, which the test
+#                          bed's kernels have)
 #   --sriov                an SR-IOV NVMe controller at 0000:00:09.0 (no
 #                          namespace; up to 2 VFs), left on no driver, and
 #                          vfio_pci.enable_sriov=1

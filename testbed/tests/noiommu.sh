@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
-# testbed: --no-iommu --variant noiommu
+# testbed: --no-iommu
 # VFIO's no-IOMMU mode (no IOMMU, vfio.enable_unsafe_noiommu_mode=1):
 # group mode forwards with IOVA as PA, and auto picks it; cdev mode does
 # not drive no-IOMMU devices yet and refuses with a line that says what
