@@ -32,6 +32,7 @@ wait_line "$l2fwd" "$log" 'entering main loop' l2fwd
 gen_log=$VFIO_CDEV_RUN/generator.log
 stdbuf -oL "$TESTPMD" -l 0-1 -n 1 --vfio-mode=cdev --file-prefix=gen \
 	-a "$E1000" -- --forward-mode=txonly --stats-period=1 \
+	--total-num-mbufs=$TESTPMD_MBUFS \
 	> "$gen_log" 2>&1 < /dev/null &
 gen=$!
 wait_line "$gen" "$gen_log" 'Tx-pps' "testpmd (generator)"

@@ -32,6 +32,12 @@ note() { echo "note: $*"; }
 # what runs testpmd_forward's testpmd (another user: nonroot.sh)
 RUN_AS=()
 
+# testpmd's mbuf pool in the tests: room for the test bed's three ports,
+# not testpmd's default of room for 32 (about 400 MB, which takes seconds
+# to allocate and set up under TCG at every start). The helpers below
+# pass it first, so that a test's own --total-num-mbufs wins.
+TESTPMD_MBUFS=16384
+
 # testpmd_forward NAME SECONDS EAL-ARGS... [-- TESTPMD-ARGS...]: io
 # forwarding with --tx-first for SECONDS counted from the start of
 # forwarding (a loaded host can take most of ten seconds to start
@@ -50,7 +56,8 @@ testpmd_forward() {
 	log=$VFIO_CDEV_RUN/$name.log
 	timeout -s INT 300 "${RUN_AS[@]}" stdbuf -oL "$TESTPMD" -l 0-1 -n 1 \
 		"${eal[@]}" -- --forward-mode=io --tx-first --nb-cores=1 \
-		--stats-period=2 "${extra[@]}" > "$log" 2>&1 < /dev/null &
+		--stats-period=2 --total-num-mbufs=$TESTPMD_MBUFS "${extra[@]}" \
+		> "$log" 2>&1 < /dev/null &
 	pid=$!
 	wait_line "$pid" "$log" "packet forwarding - ports=" "$name: testpmd"
 	sleep "$secs"
@@ -122,7 +129,8 @@ testpmd_interactive() {
 	shift
 	log=$VFIO_CDEV_RUN/$name.log
 	timeout -s INT 120 "$TESTPMD" -l 0-1 -n 1 "$@" -- -i --nb-cores=1 \
-		> "$log" 2>&1 || { tail -30 "$log"; fail "$name: testpmd failed"; }
+		--total-num-mbufs=$TESTPMD_MBUFS > "$log" 2>&1 ||
+		{ tail -30 "$log"; fail "$name: testpmd failed"; }
 }
 
 # testpmd_start NAME EAL-ARGS... -- TESTPMD-ARGS... : testpmd -i in the
@@ -134,13 +142,20 @@ testpmd_interactive() {
 declare -A TESTPMD_LOGS TESTPMD_PIDS TESTPMD_FDS
 # VFIO_CDEV_EAL_EXTRA: EAL options the sanitizer runs add (sanitized.sh)
 testpmd_start() {
-	local name=$1 fd
+	local name=$1 fd arg args=() sized=0
 	shift
+	for arg; do
+		args+=("$arg")
+		if [ "$arg" = -- ] && [ "$sized" -eq 0 ]; then
+			args+=(--total-num-mbufs=$TESTPMD_MBUFS)
+			sized=1
+		fi
+	done
 	rm -f "/tmp/testpmd-$name.cmd"
 	mkfifo "/tmp/testpmd-$name.cmd"
 	# line-buffered, so that the log can be read as testpmd goes
 	timeout -s INT "${TESTPMD_TIMEOUT:-300}" stdbuf -oL "$TESTPMD" -l 0-1 -n 1 \
-		${VFIO_CDEV_EAL_EXTRA:-} "$@" \
+		${VFIO_CDEV_EAL_EXTRA:-} "${args[@]}" \
 		< "/tmp/testpmd-$name.cmd" > "$VFIO_CDEV_RUN/$name.log" 2>&1 &
 	TESTPMD_PIDS[$name]=$!
 	exec {fd}> "/tmp/testpmd-$name.cmd"

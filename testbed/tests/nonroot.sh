@@ -42,6 +42,7 @@ log=$VFIO_CDEV_RUN/low-memlock.log
 run_as 1024
 timeout -s INT 30 "${RUN_AS[@]}" "$TESTPMD" -l 0-1 -n 1 --vfio-mode=cdev \
 	"${eal[@]}" -- --forward-mode=io --tx-first --nb-cores=1 \
+	--total-num-mbufs=$TESTPMD_MBUFS \
 	> "$log" 2>&1 < /dev/null
 grep -q 'testpmd: No probed ethernet devices' "$log" ||
 	{ tail -20 "$log"; fail "a device probed with a 1 MiB memlock limit"; }

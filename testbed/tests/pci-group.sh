@@ -24,7 +24,7 @@ note "$a and $b in IOMMU group $group"
 bind_to e1000 "$b"
 log=$VFIO_CDEV_RUN/sibling-on-e1000.log
 "$TESTPMD" -l 0-1 -n 1 "$MODE_ARG" -a "$a" -- --nb-cores=1 \
-	< /dev/null > "$log" 2>&1
+	--total-num-mbufs=$TESTPMD_MBUFS < /dev/null > "$log" 2>&1
 ! grep -q '^Configuring Port' "$log" ||
 	fail "$a was used with its group not all on vfio-pci"
 if [ "$MODE" = group ]; then
