@@ -109,10 +109,15 @@ expect_resolved(const char *bdf, unsigned int minor)
 static int
 test_name_valid(void)
 {
-	static const char * const good[] = { "vfio0", "vfio17", "vfio4095" };
+	static const char * const good[] = {
+		"vfio0", "vfio17", "vfio4095", "noiommu-vfio0",
+		"noiommu-vfio1234567890123456789",
+	};
 	static const char * const bad[] = {
 		"vfio", "vfio-1", "vfio1a", "vfi0", "0000:00:02.0", "", "VFIO0",
-		"vfio1234567890123456789012345678",
+		"vfio1234567890123456789012345678", "noiommu-vfio",
+		"noiommu-", "noiommuvfio0", "noiommu-noiommu-vfio0",
+		"NOIOMMU-vfio0", "noiommu-vfio12345678901234567890",
 	};
 	unsigned int i;
 

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <sys/stat.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -357,15 +358,66 @@ test_cdev_noiommu_mode(void)
 	return expect_cdev_refused("VFIO runs in no-IOMMU mode, and no device has a noiommu-vfioN cdev");
 }
 
+/* A no-IOMMU host of Linux 7.3: no IOMMU, a noiommu-vfioN cdev, and
+ * the VFIO container if with_container.
+ */
 static int
-test_cdev_noiommu_cdevs(void)
+noiommu_cdev_host(bool with_container)
 {
-	TEST_ASSERT_SUCCESS(cdev_host(), "host");
+	char path[PATH_MAX];
+	int fd;
+
+	TEST_ASSERT_SUCCESS(fake_tree_add_iommu(&tree), "iommu");
+	TEST_ASSERT_SUCCESS(fake_tree_add_devices_dir(&tree), "devices dir");
 	TEST_ASSERT_SUCCESS(fake_tree_set_noiommu(&tree, "Y"), "noiommu");
 	TEST_ASSERT_SUCCESS(fake_tree_write_sys(&tree,
 		"class/vfio-dev/noiommu-vfio0/dev", "511:0\n"),
 		"noiommu cdev");
-	return expect_cdev_refused("VFIO runs in no-IOMMU mode; its noiommu-vfioN cdevs are not supported by this backend");
+	if (!with_container)
+		return TEST_SUCCESS;
+	snprintf(path, sizeof(path), "%s/vfio/vfio", tree.dev);
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	TEST_ASSERT(fd >= 0, "%s", path);
+	close(fd);
+	return TEST_SUCCESS;
+}
+
+/* cdev mode drives noiommu-vfioN cdevs, with no IOMMU: it gets as far as
+ * the fake /dev/iommu.
+ */
+static int
+test_cdev_noiommu_cdevs(void)
+{
+	TEST_ASSERT_SUCCESS(noiommu_cdev_host(false), "host");
+	TEST_ASSERT(run_child("--vfio-mode=cdev") != 0,
+		"cdev mode with an unusable /dev/iommu must fail");
+	TEST_ASSERT_NULL(strstr(child_log, "cannot be used"),
+		"cdev mode refused no-IOMMU devices with cdevs");
+	return expect_log("/iommu: No such device or address");
+}
+
+/* Auto keeps group mode on a no-IOMMU host that has the container... */
+static int
+test_auto_noiommu_container(void)
+{
+	TEST_ASSERT_SUCCESS(noiommu_cdev_host(true), "host");
+	TEST_ASSERT_SUCCESS(run_child("--vfio-mode=auto"),
+		"auto mode failed");
+	TEST_ASSERT_SUCCESS(expect_log("VFIO mode: group (auto: VFIO runs in no-IOMMU mode, and "),
+		"decision");
+	return expect_log("/vfio/vfio is there)");
+}
+
+/* ...and goes for cdev mode on one with cdevs only (here as far as
+ * opening the fake /dev/iommu).
+ */
+static int
+test_auto_noiommu_cdevs_only(void)
+{
+	TEST_ASSERT_SUCCESS(noiommu_cdev_host(false), "host");
+	TEST_ASSERT_SUCCESS(run_child("--vfio-mode=auto"),
+		"auto mode failed");
+	return expect_log("VFIO mode: group (auto: cannot open ");
 }
 
 /* Everything present but /dev/iommu cannot be opened: said so. */
@@ -539,6 +591,10 @@ static struct unit_test_suite vfio_cdev_mode_suite = {
 		TEST_CASE_ST(tree_setup, tree_teardown, test_cdev_without_iommu),
 		TEST_CASE_ST(tree_setup, tree_teardown, test_cdev_noiommu_mode),
 		TEST_CASE_ST(tree_setup, tree_teardown, test_cdev_noiommu_cdevs),
+		TEST_CASE_ST(tree_setup, tree_teardown,
+			test_auto_noiommu_container),
+		TEST_CASE_ST(tree_setup, tree_teardown,
+			test_auto_noiommu_cdevs_only),
 		TEST_CASE_ST(tree_setup, tree_teardown,
 			test_cdev_unopenable_iommufd),
 		TEST_CASE(test_fds_malformed),

@@ -7,8 +7,8 @@
  * give it and of --vfio-device-fd (eal_vfio_cdev_parse.c), against a
  * second reading of the same grammar written another way: a "dev"
  * attribute is decimal "major:minor" within 12:20 bits and nothing else;
- * a cdev name is "vfio" and decimal digits, shorter than
- * VFIO_CDEV_NAME_LEN; "ADDR=FD" is a PCI address (4 to 8 hex digits of
+ * a cdev name is "vfio" and decimal digits, "noiommu-" before them or
+ * not, shorter than VFIO_CDEV_NAME_LEN; "ADDR=FD" is a PCI address (4 to 8 hex digits of
  * domain and a colon, or none; 2 of bus, a colon, 2 of device up to 1f, a
  * dot, 1 of function up to 7), '=' and decimal digits up to INT_MAX. The
  * input, up to its first NUL, is the string. Any difference aborts.
@@ -78,9 +78,14 @@ check_devt(const char *s)
 static void
 check_name(const char *s)
 {
-	size_t n = strlen(s);
-	bool want = n > 4 && n < VFIO_CDEV_NAME_LEN &&
-		memcmp(s, "vfio", 4) == 0 && all_digits(s + 4, n - 4);
+	size_t n = strlen(s), skip = 0;
+	bool want;
+
+	if (n >= 8 && memcmp(s, "noiommu-", 8) == 0)
+		skip = 8;
+	want = n < VFIO_CDEV_NAME_LEN && n > skip + 4 &&
+		memcmp(s + skip, "vfio", 4) == 0 &&
+		all_digits(s + skip + 4, n - skip - 4);
 
 	if (vfio_cdev_name_valid(s) != want) {
 		fprintf(stderr, "name \"%s\": %s\n", s,

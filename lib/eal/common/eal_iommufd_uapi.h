@@ -103,4 +103,20 @@ struct iommu_ioas_map_file {
 #define IOMMU_IOAS_MAP_FILE _IO(IOMMUFD_TYPE, 0x8f)
 #endif /* IOMMU_IOAS_MAP_FILE */
 
+/* Linux 7.3: the physical pages behind an IOVA of a no-IOMMU device's
+ * IOAS (CONFIG_IOMMUFD_NOIOMMU; needs CAP_SYS_RAWIO)
+ */
+#ifndef IOMMU_IOAS_NOIOMMU_GET_PA
+struct iommu_ioas_noiommu_get_pa {
+	__u32 size;
+	__u32 flags;
+	__u32 ioas_id;
+	__u32 __reserved;
+	__aligned_u64 iova;
+	__aligned_u64 length;	/* in: at most; out: physically contiguous */
+	__aligned_u64 out_phys;
+};
+#define IOMMU_IOAS_NOIOMMU_GET_PA _IO(IOMMUFD_TYPE, 0x95)
+#endif /* IOMMU_IOAS_NOIOMMU_GET_PA */
+
 #endif /* EAL_IOMMUFD_UAPI_H */

@@ -27,7 +27,11 @@ extern "C" {
 
 /** How EAL reaches devices bound to vfio-pci. */
 enum rte_vfio_mode {
-	/** cdev when /dev/iommu and /dev/vfio/devices exist, else group. */
+	/**
+	 * cdev where it can drive the host's vfio-pci devices as group mode
+	 * would (/dev/iommu and /dev/vfio/devices exist, an IOMMU, or
+	 * no-IOMMU devices with cdevs and no VFIO container), else group.
+	 */
 	RTE_VFIO_MODE_AUTO = 0,
 	/** VFIO groups and the legacy container (stock behaviour). */
 	RTE_VFIO_MODE_GROUP,

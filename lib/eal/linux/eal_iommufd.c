@@ -37,6 +37,7 @@
 #include "eal_iommufd.h"
 #include "eal_iova_ranges.h"
 #include "eal_vfio_cdev.h"
+#include "eal_vfio_mode.h"
 
 /* Ranges a message lists at most. */
 #define LOGGED_RANGES 4u
@@ -50,6 +51,7 @@ static struct {
 	struct eal_dma_table table;
 	uint64_t nb_map_ioctls, nb_unmap_ioctls, nb_file_map_ioctls;
 	bool map_file;		/* the kernel has IOMMU_IOAS_MAP_FILE */
+	bool noiommu;		/* VFIO in no-IOMMU mode: IOVAs are PAs */
 	bool no_map_file;	/* --vfio-no-map-file */
 	pthread_mutex_t lock;	/* all the above */
 } iommufd = {
@@ -193,6 +195,9 @@ setup(int fd, const char *what)
 	else
 		RTE_LOG(DEBUG, EAL, "VFIO cdev mode: memory mapped by address (IOMMU_IOAS_MAP_FILE %s)\n",
 			iommufd.map_file ? "turned off" : "not in this kernel");
+	iommufd.noiommu = eal_vfio_noiommu();
+	if (iommufd.noiommu)
+		RTE_LOG(INFO, EAL, "VFIO cdev mode: no-IOMMU mode: IOVA as PA, each mapping checked with IOMMU_IOAS_NOIOMMU_GET_PA\n");
 	eal_iommufd_accounting_read(fd);
 	return 0;
 }
@@ -341,6 +346,88 @@ map_ioctl(uint32_t ioas_id, uint64_t va, uint64_t iova, uint64_t len,
 	return ret < 0 ? -errno : 0;
 }
 
+/*
+ * No-IOMMU mode: a device reaches physical addresses, so the IOVA of an
+ * area must be the physical address of the pages the kernel pinned for
+ * it (IOMMU_IOAS_NOIOMMU_GET_PA: a contiguous piece a call). 0 if so, or
+ * if the kernel has nothing to look it up in (no no-IOMMU device attached
+ * yet, or one behind an IOMMU: EOPNOTSUPP); else the reason logged and
+ * -EFAULT (another PA) or -errno.
+ */
+static int
+pa_check(uint32_t ioas_id, uint64_t va, uint64_t iova, uint64_t len)
+{
+	struct iommu_ioas_noiommu_get_pa q = { .size = sizeof(q) };
+	uint64_t off = 0;
+	int ret = 0;
+
+	while (off < len) {
+		q.ioas_id = ioas_id;
+		q.iova = iova + off;
+		q.length = len - off;
+		if (ioctl(iommufd.fd, IOMMU_IOAS_NOIOMMU_GET_PA, &q) < 0) {
+			ret = off == 0 && errno == EOPNOTSUPP ? 0 : -errno;
+			break;
+		}
+		if (q.out_phys != iova + off || q.length == 0) {
+			ret = -EFAULT;
+			break;
+		}
+		off += q.length;
+	}
+	if (ret == -EFAULT)
+		RTE_LOG(ERR, EAL, "VFIO cdev mode: no-IOMMU: VA 0x%" PRIx64 " is at PA 0x%" PRIx64 ", not at its IOVA 0x%" PRIx64 ": a device would reach other memory; refused\n",
+			va + off, (uint64_t)q.out_phys, iova + off);
+	else if (ret < 0)
+		RTE_LOG(ERR, EAL, "VFIO cdev mode: IOMMU_IOAS_NOIOMMU_GET_PA of IOVA 0x%" PRIx64 ": %s\n",
+			iova + off, strerror(-ret));
+	return ret;
+}
+
+/* pa_check() of a new area; unmapped if it fails. */
+static int
+pa_check_new(uint32_t ioas_id, uint64_t va, uint64_t iova, uint64_t len)
+{
+	struct iommu_ioas_unmap unmap = {
+		.size = sizeof(unmap), .ioas_id = ioas_id,
+		.iova = iova, .length = len,
+	};
+	int ret = pa_check(ioas_id, va, iova, len);
+
+	if (ret < 0 && ioctl(iommufd.fd, IOMMU_IOAS_UNMAP, &unmap) < 0)
+		RTE_LOG(ERR, EAL, "VFIO cdev mode: IOMMU_IOAS_UNMAP of IOVA 0x%" PRIx64 " (%" PRIu64 " bytes): %s\n",
+			iova, len, strerror(errno));
+	return ret;
+}
+
+int
+eal_iommufd_pa_check(void)
+{
+	struct eal_dma_area *copy;
+	unsigned int i, nb;
+	uint32_t ioas_id;
+	int ret = 0;
+
+	if (!iommufd.noiommu)
+		return 0;
+	/* the lookups walk page tables: not under the lock */
+	pthread_mutex_lock(&iommufd.lock);
+	ioas_id = iommufd.ioas_id;
+	nb = iommufd.table.nb;
+	copy = malloc((nb + 1) * sizeof(*copy));
+	if (copy != NULL)
+		memcpy(copy, iommufd.table.areas, nb * sizeof(*copy));
+	pthread_mutex_unlock(&iommufd.lock);
+	if (copy == NULL) {
+		RTE_LOG(ERR, EAL, "VFIO cdev mode: no memory to check the IOAS's mappings\n");
+		return -ENOMEM;
+	}
+	for (i = 0; i < nb && ret == 0; i++)
+		ret = pa_check(ioas_id, copy[i].va, copy[i].iova, copy[i].len);
+	free(copy);
+	return ret;
+}
+
 int
 eal_iommufd_map_file_at(uint64_t va, uint64_t iova, uint64_t len,
 		enum eal_dma_kind kind, int fd, uint64_t offset)
@@ -350,7 +437,7 @@ eal_iommufd_map_file_at(uint64_t va, uint64_t iova, uint64_t len,
 	};
 	uint64_t last = 0, nb, mapped;
 	uint32_t ioas_id = 0;
-	int ret = 0, i;
+	int ret = 0, pa_ret = 0, i;
 
 	pthread_mutex_lock(&iommufd.lock);
 	if (iommufd.fd < 0)
@@ -395,15 +482,18 @@ eal_iommufd_map_file_at(uint64_t va, uint64_t iova, uint64_t len,
 
 	/* pinning may take long: not under the lock */
 	ret = map_ioctl(ioas_id, va, iova, len, fd, offset);
+	if (ret == 0 && iommufd.noiommu)
+		pa_ret = pa_check_new(ioas_id, va, iova, len);
 	pthread_mutex_lock(&iommufd.lock);
+	iommufd.nb_unmap_ioctls += pa_ret < 0;
 	i = area_at(iova, len);
-	if (i >= 0 && ret == 0)
+	if (i >= 0 && ret == 0 && pa_ret == 0)
 		iommufd.table.areas[i].busy = false;
 	else if (i >= 0)
 		eal_dma_table_remove(&iommufd.table, iova, len);
 	pthread_mutex_unlock(&iommufd.lock);
 	if (ret == 0)
-		return 0;
+		return pa_ret;
 	if (fd >= 0)
 		RTE_LOG(ERR, EAL, "VFIO cdev mode: IOMMU_IOAS_MAP_FILE of fd %d offset 0x%" PRIx64 " at IOVA 0x%" PRIx64 " (%" PRIu64 " bytes): %s\n",
 			fd, offset, iova, len, strerror(-ret));
@@ -600,6 +690,7 @@ eal_iommufd_info_get(struct eal_iommufd_info *info)
 	info->nb_unmap_ioctls = iommufd.nb_unmap_ioctls;
 	info->nb_file_map_ioctls = iommufd.nb_file_map_ioctls;
 	info->map_file = eal_iommufd_map_file();
+	info->noiommu = iommufd.noiommu;
 	info->accounting = eal_iommufd_accounting();
 out:
 	pthread_mutex_unlock(&iommufd.lock);

@@ -57,7 +57,8 @@ int eal_iommufd_ranges_update(void);
  * Map [va, va + len) at iova as one area of kind: 0, -EALREADY if that
  * very area is mapped, or a negative errno with the reason logged
  * (-ERANGE outside the allowed ranges, -EINVAL misaligned, -EEXIST
- * overlapping an area). The lock is not held while the kernel pins.
+ * overlapping an area, -EFAULT not at its PA in no-IOMMU mode). The lock
+ * is not held while the kernel pins.
  */
 int eal_iommufd_map(uint64_t va, uint64_t iova, uint64_t len,
 	enum eal_dma_kind kind);
@@ -75,6 +76,13 @@ bool eal_iommufd_map_file(void);
 
 /* --vfio-no-map-file: map DPDK's memory by address only. */
 void eal_iommufd_no_map_file(void);
+
+/* No-IOMMU mode: every area is at the physical address of its memory,
+ * as the kernel looks it up once a no-IOMMU device is attached (areas
+ * mapped before could not be checked). 0, or -EFAULT or -errno with the
+ * first that is not logged; the areas stay mapped.
+ */
+int eal_iommufd_pa_check(void);
 
 /* Any VA, for eal_iommufd_unmap(). */
 #define EAL_IOMMUFD_ANY_VA UINT64_MAX
@@ -123,6 +131,7 @@ struct eal_iommufd_info {
 	uint64_t nb_map_ioctls, nb_unmap_ioctls;
 	uint64_t nb_file_map_ioctls;	/* of nb_map_ioctls */
 	bool map_file;			/* eal_iommufd_map_file() */
+	bool noiommu;			/* no-IOMMU mode, IOVAs checked as PAs */
 	enum eal_iommufd_accounting accounting;
 };
 
@@ -133,7 +142,8 @@ int eal_iommufd_info_get(struct eal_iommufd_info *info);
 
 /*
  * A device is attached: make the IOAS hold DPDK's memory and follow it
- * (the first call maps, the others count). 0, or -1 with rte_errno set,
+ * (the first call maps, the others count); in no-IOMMU mode, check what
+ * the IOAS holds (eal_iommufd_pa_check()). 0, or -1 with rte_errno set,
  * the reason logged and the IOAS as it was. Each success is matched by an
  * eal_iommufd_dma_release().
  */

@@ -216,7 +216,13 @@ eal_iommufd_dma_hold(void)
 	}
 	/* two first probes racing: one maps, the other finds it done */
 	pthread_mutex_lock(&dma.lock);
-	if (dma.ready)
+	/* what was mapped while no device could tell where it lands */
+	ret = eal_iommufd_pa_check();
+	if (ret < 0) {
+		rte_errno = -ret;
+		ret = -1;
+	}
+	if (ret < 0 || dma.ready)
 		goto out;
 
 	/* no memory comes or goes between the walk and the callback */
@@ -225,7 +231,8 @@ eal_iommufd_dma_hold(void)
 			flush_run(&w) < 0) {
 		ret = -1;
 		rte_errno = w.err;
-	} else if (rte_mem_event_callback_register(MEM_EVENT_CLB_NAME,
+	}
+	if (ret == 0 && rte_mem_event_callback_register(MEM_EVENT_CLB_NAME,
 			mem_event_callback, NULL) < 0 && rte_errno != ENOTSUP) {
 		RTE_LOG(ERR, EAL, "VFIO cdev mode: cannot register memory event callback: %s\n",
 			rte_strerror(rte_errno));

@@ -79,6 +79,7 @@ int
 vfio_cdev_open(struct vfio_cdev_device *dev)
 {
 	char dir[PATH_MAX], path[PATH_MAX];
+	const char *hint = "";
 	struct stat st;
 	int fd, err;
 
@@ -88,10 +89,12 @@ vfio_cdev_open(struct vfio_cdev_device *dev)
 	fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd < 0) {
 		err = errno;
+		if (err == EPERM && vfio_cdev_name_noiommu(dev->cdev_name))
+			hint = "; a no-IOMMU device needs CAP_SYS_RAWIO";
+		else if (err == EACCES || err == EPERM)
+			hint = "; run as root or give the user access to it and /dev/iommu";
 		VFIO_CDEV_LOG(ERR, dev, "cannot open %s: %s%s", path,
-			strerror(err), err == EACCES || err == EPERM ?
-			"; run as root or give the user access to it and /dev/iommu" :
-			"");
+			strerror(err), hint);
 		return -err;
 	}
 	if (fstat(fd, &st) < 0) {

@@ -51,7 +51,7 @@ struct vfio_cdev_device {
 	TAILQ_ENTRY(vfio_cdev_device) next;
 	char name[RTE_DEV_NAME_MAX_LEN];	/* dev_addr, e.g. PCI address */
 	char sysfs_dir[PATH_MAX];		/* sysfs_base/dev_addr */
-	char cdev_name[VFIO_CDEV_NAME_LEN];	/* "vfioN" */
+	char cdev_name[VFIO_CDEV_NAME_LEN];	/* "vfioN", "noiommu-vfioN" */
 	dev_t devt;				/* what sysfs says the node is */
 	enum vfio_cdev_state state;
 	enum vfio_cdev_origin origin;

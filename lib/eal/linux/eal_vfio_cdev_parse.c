@@ -18,13 +18,25 @@ vfio_cdev_name_valid(const char *name)
 {
 	size_t i, len = strlen(name);
 
-	if (len <= 4 || len >= VFIO_CDEV_NAME_LEN || strncmp(name, "vfio", 4))
+	if (len >= VFIO_CDEV_NAME_LEN)
+		return false;
+	if (vfio_cdev_name_noiommu(name))
+		name += strlen(VFIO_CDEV_NOIOMMU_PREFIX);
+	len = strlen(name);
+	if (len <= 4 || strncmp(name, "vfio", 4))
 		return false;
 	for (i = 4; i < len; i++) {
 		if (name[i] < '0' || name[i] > '9')
 			return false;
 	}
 	return true;
+}
+
+bool
+vfio_cdev_name_noiommu(const char *name)
+{
+	return strncmp(name, VFIO_CDEV_NOIOMMU_PREFIX,
+		strlen(VFIO_CDEV_NOIOMMU_PREFIX)) == 0;
 }
 
 /* Decimal digits up to a stop character, at most max; the character

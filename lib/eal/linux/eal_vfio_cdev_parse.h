@@ -18,8 +18,17 @@
 /* Longest cdev name, with its NUL ("vfio" and a decimal number). */
 #define VFIO_CDEV_NAME_LEN 32
 
-/* "vfioN": "vfio" and decimal digits, shorter than VFIO_CDEV_NAME_LEN. */
+/* What a no-IOMMU device's cdev name starts with (Linux 7.3). */
+#define VFIO_CDEV_NOIOMMU_PREFIX "noiommu-"
+
+/*
+ * "vfioN" ("vfio" and decimal digits) or a no-IOMMU device's
+ * "noiommu-vfioN", shorter than VFIO_CDEV_NAME_LEN.
+ */
 bool vfio_cdev_name_valid(const char *name);
+
+/* The name starts as a no-IOMMU device's does. */
+bool vfio_cdev_name_noiommu(const char *name);
 
 /*
  * A sysfs "dev" attribute, "major:minor" in decimal with nothing else,

@@ -4,8 +4,8 @@
 
 /*
  * From a device to its VFIO cdev: sysfs says which cdev a device bound to
- * a VFIO driver has (<device>/vfio-dev/vfioN, whose dev file holds
- * major:minor), and the node under /dev/vfio/devices must be that very
+ * a VFIO driver has (<device>/vfio-dev/vfioN, or noiommu-vfioN in no-IOMMU
+ * mode on Linux 7.3, whose dev file holds major:minor), and the node under /dev/vfio/devices must be that very
  * character device. Anything else is refused, never followed.
  */
 

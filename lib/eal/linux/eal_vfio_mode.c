@@ -144,9 +144,8 @@ eal_vfio_module_param_set(const char *module, const char *param)
 	return c == 'Y' || c == 'y' || c == '1';
 }
 
-/* True if VFIO runs without IOMMU (enable_unsafe_noiommu_mode=Y). */
-static bool
-vfio_noiommu(void)
+bool
+eal_vfio_noiommu(void)
 {
 	return eal_vfio_module_param_set("vfio", "enable_unsafe_noiommu_mode");
 }
@@ -157,7 +156,7 @@ vfio_noiommu(void)
 static bool
 noiommu_cdev_seen(void)
 {
-	return sys_dir_has("class/vfio-dev", "noiommu-");
+	return sys_dir_has("class/vfio-dev", VFIO_CDEV_NOIOMMU_PREFIX);
 }
 
 /* Why this process cannot use cdev mode, or NULL if it can (as far as
@@ -179,13 +178,12 @@ cdev_unusable(char *buf, size_t len)
 			path);
 		return buf;
 	}
-	if (vfio_noiommu()) {
-		snprintf(buf, len, noiommu_cdev_seen() ?
-			"VFIO runs in no-IOMMU mode; its noiommu-vfioN cdevs are not supported by this backend" :
-			"VFIO runs in no-IOMMU mode, and no device has a noiommu-vfioN cdev (Linux 7.3+ with CONFIG_VFIO_NOIOMMU)");
+	/* no-IOMMU devices get cdevs from Linux 7.3 */
+	if (eal_vfio_noiommu() && !noiommu_cdev_seen()) {
+		snprintf(buf, len, "VFIO runs in no-IOMMU mode, and no device has a noiommu-vfioN cdev (Linux 7.3+ with CONFIG_VFIO_NOIOMMU)");
 		return buf;
 	}
-	if (!iommu_present()) {
+	if (!eal_vfio_noiommu() && !iommu_present()) {
 		snprintf(buf, len, "no IOMMU (%s/class/iommu is empty)",
 			eal_vfio_sys_root());
 		return buf;
@@ -222,13 +220,15 @@ container_bus_used(void)
 
 /* Auto mode: cdev where this host's vfio-pci devices have cdevs and this
  * process may use iommufd, and nothing needs what only group mode gives
- * (its container; interrupts the IOMMU cannot isolate, allowed for type1
- * only; a VF token the kernel cannot check at bind); else group.
+ * (its container; no-IOMMU mode, which it has always driven; interrupts
+ * the IOMMU cannot isolate, allowed for type1 only; a VF token the
+ * kernel cannot check at bind); else group.
  */
 static enum rte_vfio_mode
 decide_auto(char *reason, size_t len)
 {
 	char why[PATH_MAX + 128], iommu[PATH_MAX], devices[PATH_MAX];
+	char path[PATH_MAX];
 	const char *bus, *vf;
 	rte_uuid_t token;
 	struct stat st;
@@ -247,6 +247,13 @@ decide_auto(char *reason, size_t len)
 			!S_ISDIR(st.st_mode)) {
 		snprintf(reason, len, "auto: no %s (no device has a VFIO cdev)",
 			devices);
+		return RTE_VFIO_MODE_GROUP;
+	}
+	/* no-IOMMU mode as group mode has always run it, where it can */
+	if (eal_vfio_noiommu() &&
+			stat_under_dev("vfio/vfio", &st, path, sizeof(path)) == 0) {
+		snprintf(reason, len, "auto: VFIO runs in no-IOMMU mode, and %s is there",
+			path);
 		return RTE_VFIO_MODE_GROUP;
 	}
 	bus = container_bus_used();
@@ -275,8 +282,10 @@ decide_auto(char *reason, size_t len)
 		return RTE_VFIO_MODE_GROUP;
 	}
 	close(fd);
-	snprintf(reason, len, "auto: %s, %s and an IOMMU present", iommu,
-		devices);
+	snprintf(reason, len, "auto: %s, %s and %s", iommu, devices,
+		eal_vfio_noiommu() ?
+		"no-IOMMU devices with cdevs only (no VFIO container)" :
+		"an IOMMU present");
 	return RTE_VFIO_MODE_CDEV;
 }
 

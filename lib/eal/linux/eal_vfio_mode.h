@@ -34,6 +34,9 @@ const char *eal_vfio_sys_root(void);
 /* True if the module's parameter (under eal_vfio_sys_root()) reads Y. */
 bool eal_vfio_module_param_set(const char *module, const char *param);
 
+/* True if VFIO runs without IOMMU (vfio's enable_unsafe_noiommu_mode). */
+bool eal_vfio_noiommu(void);
+
 /* What --vfio-mode asked for, the mode in use (RTE_VFIO_MODE_AUTO while
  * VFIO is not enabled) and why, for telemetry.
  */

@@ -8,7 +8,8 @@
  *   /vfio_cdev/ioas  the IOAS: id, IOVA ranges and alignment, mappings,
  *                    bytes mapped, map and unmap ioctls, how DPDK's
  *                    memory is mapped (map_by: file or address) and the
- *                    map ioctls by file, external users,
+ *                    map ioctls by file, external users, noiommu (1
+ *                    in no-IOMMU mode: IOVAs are PAs, checked so),
  *                    who pays for pinned memory (accounting: user,
  *                    process or none), the memlock limit and the bytes
  *                    the kernel says the process has pinned (null when
@@ -100,6 +101,7 @@ handle_ioas(const char *cmd __rte_unused, const char *params __rte_unused,
 	rte_tel_data_add_dict_u64(d, "file_map_ioctls",
 		info.nb_file_map_ioctls);
 	rte_tel_data_add_dict_int(d, "external_users", info.users);
+	rte_tel_data_add_dict_int(d, "noiommu", info.noiommu);
 	rte_tel_data_add_dict_string(d, "accounting",
 		eal_iommufd_accounting_name(info.accounting));
 	limit = eal_iommufd_memlock_limit();
