@@ -1,10 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
 # testbed: --no-iommu
-# VFIO's no-IOMMU mode (no IOMMU, vfio.enable_unsafe_noiommu_mode=1):
-# group mode forwards with IOVA as PA, and auto picks it; cdev mode does
-# not drive no-IOMMU devices yet and refuses with a line that says what
-# the kernel gives them: no cdev (6.12), or a noiommu-vfioN cdev (7.3).
+# VFIO's no-IOMMU mode (no IOMMU, vfio.enable_unsafe_noiommu_mode=1), IOVA
+# as PA: group mode forwards, and auto keeps it (the container is there).
+# cdev mode forwards too where the kernel gives no-IOMMU devices cdevs
+# (7.3: noiommu-vfioN), with DPDK's memory in the IOAS at its PA as the
+# kernel's lookup says and a mapping at another PA refused; where the
+# kernel gives them none (6.12) it refuses with a line that says so.
 . "$(dirname "$0")/lib.sh"
 
 [ "$(cat /sys/module/vfio/parameters/enable_unsafe_noiommu_mode)" = Y ] ||
@@ -14,21 +16,41 @@ ls /dev/vfio/noiommu-* > /dev/null 2>&1 || fail "no no-IOMMU group"
 cdevs=$(ls /sys/bus/pci/devices/"$E1000E_A"/vfio-dev/ 2> /dev/null || true)
 note "kernel $(uname -r): groups $(cd /dev/vfio && echo noiommu-*); $E1000E_A in sysfs vfio-dev: ${cdevs:-none}, nodes: $(ls /dev/vfio/devices 2> /dev/null | tr '\n' ' ')"
 
-testpmd_forward group 4 --vfio-mode=group -a "$E1000E_A" -a "$E1000E_B"
-grep -q "Selected IOVA mode 'PA'" "$VFIO_CDEV_RUN/group.log" ||
-	fail "group mode did not use IOVA as PA"
-testpmd_forward auto 4 -a "$E1000E_A" -a "$E1000E_B"
-line=$(grep -m1 'VFIO mode: group (auto: VFIO runs in no-IOMMU mode' \
-	"$VFIO_CDEV_RUN/auto.log") || fail "auto did not pick group mode"
-note "$line"
-
-echo | "$TESTPMD" -l 0-1 -n 1 --vfio-mode=cdev -a "$E1000E_A" -- -i \
-	> "$VFIO_CDEV_RUN/cdev.log" 2>&1 && fail "cdev mode started"
 # 6.12 names the device vfioN in sysfs but gives it no device node
 case $cdevs in
-noiommu-vfio*) want='its noiommu-vfioN cdevs are not supported by this backend' ;;
-*) want='and no device has a noiommu-vfioN cdev' ;;
+noiommu-vfio*) why='/dev/vfio/vfio is there' ;;
+*) why='no device has a noiommu-vfioN cdev' ;;
 esac
-line=$(grep -m1 "VFIO cdev mode cannot be used: VFIO runs in no-IOMMU mode.*$want" \
-	"$VFIO_CDEV_RUN/cdev.log") || { tail -5 "$VFIO_CDEV_RUN/cdev.log"; fail "cdev mode's refusal"; }
-note "cdev mode: $line"
+testpmd_forward auto 4 -a "$E1000E_A" -a "$E1000E_B"
+line=$(grep -m1 "VFIO mode: group (auto: VFIO runs in no-IOMMU mode, and $why" \
+	"$VFIO_CDEV_RUN/auto.log") || fail "auto did not keep group mode"
+note "$line"
+
+modes=group
+case $cdevs in
+noiommu-vfio*) modes="group cdev" ;;
+*) echo | "$TESTPMD" -l 0-1 -n 1 --vfio-mode=cdev -a "$E1000E_A" -- -i \
+	> "$VFIO_CDEV_RUN/cdev.log" 2>&1 && fail "cdev mode started"
+	line=$(grep -m1 "VFIO cdev mode cannot be used: VFIO runs in no-IOMMU mode, and no device has a noiommu-vfioN cdev" \
+		"$VFIO_CDEV_RUN/cdev.log") ||
+		{ tail -5 "$VFIO_CDEV_RUN/cdev.log"; fail "cdev mode's refusal"; }
+	note "cdev mode: $line" ;;
+esac
+
+for mode in $modes; do
+	testpmd_forward "$mode" 4 --vfio-mode="$mode" -a "$E1000E_A" -a "$E1000E_B"
+	grep -q "Selected IOVA mode 'PA'" "$VFIO_CDEV_RUN/$mode.log" ||
+		fail "$mode mode did not use IOVA as PA"
+done
+[ "$modes" = group ] && exit 0
+
+grep -q 'VFIO cdev mode: no-IOMMU mode: IOVA as PA, each mapping checked' \
+	"$VFIO_CDEV_RUN/cdev.log" || fail "cdev mode did not check its mappings"
+log=$VFIO_CDEV_RUN/noiommu-autotest.log
+DPDK_TEST=vfio_cdev_noiommu_autotest "$DPDK_TEST" -l 0-1 -n 1 \
+	--vfio-mode=cdev -a "$E1000E_A" --file-prefix=noiommu \
+	< /dev/null > "$log" 2>&1 || { tail -30 "$log"; fail "vfio_cdev_noiommu_autotest failed"; }
+grep -q 'Tests Skipped :      0' "$log" ||
+	{ tail -30 "$log"; fail "vfio_cdev_noiommu_autotest: skipped"; }
+note "cdev mode: $(grep -m1 -o 'no-IOMMU: VA .*refused' "$log")"
+note "vfio_cdev_noiommu_autotest: $(grep -c 'succeeded' "$log") test cases passed"

@@ -56,6 +56,10 @@ if not ioas["iova_ranges"] or ioas["mappings"] < 1 or \
         ioas["bytes"] < 2 << 20 or ioas["bytes"] % (2 << 20) or \
         ioas["map_ioctls"] < ioas["mappings"]:
     fail("IOAS %s" % ioas)
+noiommu = open("/sys/module/vfio/parameters/enable_unsafe_noiommu_mode").read().strip() == "Y"
+if ioas["noiommu"] != int(noiommu):
+    fail("IOAS noiommu %s in %s no-IOMMU mode" % (ioas["noiommu"],
+         "VFIO's" if noiommu else "not"))
 # root: CAP_IPC_LOCK, nothing charged; the kernel counts the pages pinned
 if ioas["accounting"] != "none" or ioas["pinned_bytes"] < ioas["bytes"]:
     fail("IOAS accounting %s, %s bytes pinned" % (ioas["accounting"],
