@@ -2,11 +2,12 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # testbed: --no-iommu
 # VFIO's no-IOMMU mode (no IOMMU, vfio.enable_unsafe_noiommu_mode=1), IOVA
-# as PA: group mode forwards, and auto keeps it (the container is there).
-# cdev mode forwards too where the kernel gives no-IOMMU devices cdevs
-# (7.3: noiommu-vfioN), with DPDK's memory in the IOAS at its PA as the
-# kernel's lookup says and a mapping at another PA refused; where the
-# kernel gives them none (6.12) it refuses with a line that says so.
+# as PA: group mode forwards, from a secondary too, and auto keeps it (the
+# container is there). cdev mode does as much where the kernel gives
+# no-IOMMU devices cdevs (7.3: noiommu-vfioN), with DPDK's memory in the
+# IOAS at its PA as the kernel's lookup says and a mapping at another PA
+# refused; where the kernel gives them none (6.12) it refuses with a line
+# that says so.
 . "$(dirname "$0")/lib.sh"
 
 [ "$(cat /sys/module/vfio/parameters/enable_unsafe_noiommu_mode)" = Y ] ||
@@ -41,6 +42,17 @@ for mode in $modes; do
 	testpmd_forward "$mode" 4 --vfio-mode="$mode" -a "$E1000E_A" -a "$E1000E_B"
 	grep -q "Selected IOVA mode 'PA'" "$VFIO_CDEV_RUN/$mode.log" ||
 		fail "$mode mode did not use IOVA as PA"
+	# a secondary gets the primary's devices and forwards
+	testpmd_start "$mode-primary" --vfio-mode="$mode" -a "$E1000E_A" \
+		-a "$E1000E_B" -- -i --nb-cores=1
+	testpmd_start "$mode-secondary" --proc-type=secondary -a "$E1000E_A" \
+		-a "$E1000E_B" -- -i --nb-cores=1 --forward-mode=io
+	forward_for 2
+	forwarded "$TESTPMD_LOG" "$mode mode's secondary" ||
+		fail "$mode mode's secondary did not forward"
+	testpmd_stop
+	testpmd_use "$mode-primary"
+	testpmd_stop
 done
 [ "$modes" = group ] && exit 0
 
