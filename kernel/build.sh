@@ -8,7 +8,7 @@
 # package version, the fragments, the patches and this script: a cache hit
 # costs seconds.
 #
-# usage: kernel/build.sh [--kernel 6.12|7.3] [--variant cdev-only|noiommu-cdev-only|compat|unpatched]
+# usage: kernel/build.sh [--kernel 6.12|7.3] [--variant cdev-only|noiommu-cdev-only|compat|unpatched|trace]
 set -euo pipefail
 . "$(dirname "$0")/../scripts/common.sh"
 

@@ -30,12 +30,18 @@ SANITIZED_GUEST_TESTS=(cdev-autotests fault-inject 'unplug[cdev]' 'mp[cdev]'
 # modes; noiommu-cdev-only names 7.3 itself). Left to --full: the other
 # parity tests, which go through the same device and DMA code as on 6.12.
 KERNEL_73_TESTS=(vf-token cdev-autotests fd-launcher 'forward[cdev]' noiommu)
+# --full: also those run on request that name their kernel (bench-profile)
+OWN_KERNEL_TESTS=()
 if [ "$full" -eq 1 ]; then
 	KERNEL_73_TESTS=()
 	for t in "$REPO_DIR"/testbed/tests/*.sh; do
+		[ "${t##*/}" != lib.sh ] || continue
 		# a test whose header names its kernel runs on that one only
-		[ "${t##*/}" = lib.sh ] || grep -q '^# testbed:.*--kernel' "$t" ||
+		if ! grep -q '^# testbed:.*--kernel' "$t"; then
 			KERNEL_73_TESTS+=("$(basename "$t" .sh)")
+		elif grep -q '^# on request:' "$t"; then
+			OWN_KERNEL_TESTS+=("$(basename "$t" .sh)")
+		fi
 	done
 fi
 
@@ -114,7 +120,8 @@ run_stage fuzz run_counted ': no crash' ': CRASH' "$REPO_DIR/scripts/fuzz.sh"
 # (marked "# alone:") runs after them, alone.
 run_stage guest-tests run_counted '^guest-test .*: pass' '^guest-test .*: FAIL' \
 	"$REPO_DIR/testbed/run-tests.sh" --jobs 2 --all \
-	"${SANITIZED_GUEST_TESTS[@]/#/asan:}" "${KERNEL_73_TESTS[@]/%/@7.3}"
+	"${SANITIZED_GUEST_TESTS[@]/#/asan:}" "${KERNEL_73_TESTS[@]/%/@7.3}" \
+	"${OWN_KERNEL_TESTS[@]}"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
