@@ -33,12 +33,12 @@ failed-setup-hands-fd|lib/eal/linux/eal_vfio_cdev.c|s/^\t\tteardown(dev);/\t\t(v
 table-no-overlap-check|lib/eal/common/eal_dma_table.c|s/if (eal_dma_table_find(t, a->iova, a->len, \&i) != 0)/if (eal_dma_table_find(t, a->iova, a->len, \&i) != 0 \&\& 0)/
 table-cuts-areas|lib/eal/common/eal_dma_table.c|s/area_end(\&t->areas\[i + n - 1\]) > iova + len)/0)/
 auto-always-cdev|lib/eal/linux/eal_vfio_mode.c|s/return RTE_VFIO_MODE_GROUP;/return RTE_VFIO_MODE_CDEV;/
-auto-ignores-noiommu|lib/eal/linux/eal_vfio_mode.c|s/if (eal_vfio_noiommu() \&\& !noiommu_cdev_seen()) {/if (eal_vfio_noiommu() \&\& !noiommu_cdev_seen() \&\& 0) {/
-auto-ignores-missing-iommu|lib/eal/linux/eal_vfio_mode.c|s/if (!eal_vfio_noiommu() \&\& !iommu_present()) {/if (!eal_vfio_noiommu() \&\& !iommu_present() \&\& 0) {/
-noiommu-needs-iommu|lib/eal/linux/eal_vfio_mode.c|s/if (!eal_vfio_noiommu() \&\& !iommu_present()) {/if (!iommu_present()) {/
+auto-ignores-noiommu|lib/eal/linux/eal_vfio_mode.c|s/if (noiommu \&\& !noiommu_cdev_seen()) {/if (noiommu \&\& !noiommu_cdev_seen() \&\& 0) {/
+auto-ignores-missing-iommu|lib/eal/linux/eal_vfio_mode.c|s/if (!noiommu \&\& !iommu_present()) {/if (!noiommu \&\& !iommu_present() \&\& 0) {/
+noiommu-needs-iommu|lib/eal/linux/eal_vfio_mode.c|s/if (!noiommu \&\& !iommu_present()) {/if (!iommu_present()) {/
 auto-noiommu-ignores-container|lib/eal/linux/eal_vfio_mode.c|s/if (eal_vfio_noiommu() \&\&$/if (0 \&\&/
 auto-ignores-container-bus|lib/eal/linux/eal_vfio_mode.c|s/if (bus != NULL) {/if (bus != NULL \&\& 0) {/
-cdev-needs-devices-dir|lib/eal/linux/eal_vfio_mode.c|s/if (eal_vfio_noiommu() \&\& !noiommu_cdev_seen()) {/if (access("\/dev\/vfio\/devices", F_OK) != 0 || (eal_vfio_noiommu() \&\& !noiommu_cdev_seen())) {/
+cdev-needs-devices-dir|lib/eal/linux/eal_vfio_mode.c|s/if (noiommu \&\& !noiommu_cdev_seen()) {/if (access("\/dev\/vfio\/devices", F_OK) != 0 || (noiommu \&\& !noiommu_cdev_seen())) {/
 accept-any-mode|lib/eal/linux/eal_vfio_mode.c|s/strcmp(arg, mode_names\[i\]) == 0/1/
 vf-of-any-pf|lib/eal/linux/eal_vfio_cdev_sysfs.c|s/return name != NULL \&\& strcmp(name, "vfio-pci") == 0 ?/return 1 ?/
 why-no-sibling|lib/eal/linux/eal_vfio_cdev_why.c|s/if (drv != NULL \&\& !driver_leaves_dma(drv))/if (drv != NULL \&\& !driver_leaves_dma(drv) \&\& 0)/

@@ -214,7 +214,6 @@ eal_iommufd_dma_hold(void)
 		rte_errno = ENODEV;
 		return -1;
 	}
-	/* two first probes racing: one maps, the other finds it done */
 	pthread_mutex_lock(&dma.lock);
 	/* what was mapped while no device could tell where it lands */
 	ret = eal_iommufd_pa_check();
@@ -222,6 +221,7 @@ eal_iommufd_dma_hold(void)
 		rte_errno = -ret;
 		ret = -1;
 	}
+	/* two first probes racing: one maps, the other finds it done */
 	if (ret < 0 || dma.ready)
 		goto out;
 

@@ -165,6 +165,7 @@ noiommu_cdev_seen(void)
 static const char *
 cdev_unusable(char *buf, size_t len)
 {
+	bool noiommu = eal_vfio_noiommu();
 	char path[PATH_MAX];
 	struct stat st;
 
@@ -179,11 +180,11 @@ cdev_unusable(char *buf, size_t len)
 		return buf;
 	}
 	/* no-IOMMU devices get cdevs from Linux 7.3 */
-	if (eal_vfio_noiommu() && !noiommu_cdev_seen()) {
+	if (noiommu && !noiommu_cdev_seen()) {
 		snprintf(buf, len, "VFIO runs in no-IOMMU mode, and no device has a noiommu-vfioN cdev (Linux 7.3+ with CONFIG_VFIO_NOIOMMU)");
 		return buf;
 	}
-	if (!eal_vfio_noiommu() && !iommu_present()) {
+	if (!noiommu && !iommu_present()) {
 		snprintf(buf, len, "no IOMMU (%s/class/iommu is empty)",
 			eal_vfio_sys_root());
 		return buf;
